@@ -1,0 +1,71 @@
+using AeGrid.Abstractions;
+
+namespace AeGrid.Grains.Store;
+
+/// <summary>
+/// Everything that must outlive a process: sweeps, trials, attempts (the fencing and slot ledger), epoch metrics,
+/// checkpoints and kept models. Every write is idempotent, keyed by trial (and epoch), so retries are safe.
+/// Implemented by <see cref="SqliteTrialStore"/> (embedded default) and <see cref="PostgresTrialStore"/>;
+/// one contract suite tests both.
+/// </summary>
+public interface ITrialStore
+{
+    /// <summary>Creates or upgrades the schema (versioned migrations). Safe to call from every process at start-up.</summary>
+    Task MigrateAsync(CancellationToken ct = default);
+
+    // ---- sweeps
+    /// <summary>Creates the sweep and its trials (all pending) in one transaction. Throws <see cref="DuplicateSweepException"/>
+    /// when a running sweep already has this name.</summary>
+    Task CreateSweepAsync(SweepRecord sweep, IReadOnlyList<TrialConfig> trials, CancellationToken ct = default);
+    Task<SweepRecord?> GetSweepAsync(string sweepId, CancellationToken ct = default);
+    Task<IReadOnlyList<SweepRecord>> ListSweepsAsync(CancellationToken ct = default);
+    Task SetSweepStateAsync(string sweepId, SweepState state, CancellationToken ct = default);
+    /// <summary>Adds trials to an existing sweep (extend); trial ids that exist already are left alone.</summary>
+    Task AddTrialsAsync(string sweepId, IReadOnlyList<TrialConfig> trials, CancellationToken ct = default);
+
+    // ---- trials
+    Task<IReadOnlyList<TrialRecord>> GetTrialsAsync(string sweepId, CancellationToken ct = default);
+    Task<TrialRecord?> GetTrialAsync(string trialId, CancellationToken ct = default);
+    /// <summary>Sets status (and error) whatever the attempt: for the sweep's own decisions (cancel, retry → pending).</summary>
+    Task SetTrialStatusAsync(string trialId, TrialStatus status, string? error, CancellationToken ct = default);
+    /// <summary>Marks trials kept (best models) and clears the mark on the others of the sweep.</summary>
+    Task SetKeptAsync(string sweepId, IReadOnlyCollection<string> keptTrialIds, CancellationToken ct = default);
+
+    // ---- attempts: fencing and the slot ledger
+    /// <summary>
+    /// Opens a new attempt of the trial on <paramref name="silo"/>, atomically, only if (a) no other attempt of the trial is
+    /// open with an unexpired lease and (b) the silo has a free slot (open attempts on it &lt; its registered slots).
+    /// Closes any expired open attempt of the trial first. Sets the trial Running. Returns the new attempt number (1, 2, …)
+    /// or null when refused.
+    /// </summary>
+    Task<int?> BeginAttemptAsync(string trialId, string silo, TimeSpan lease, CancellationToken ct = default);
+    /// <summary>Extends the lease of an open attempt; false when this attempt is no longer the trial's current open one.</summary>
+    Task<bool> RenewLeaseAsync(string trialId, int attempt, TimeSpan lease, CancellationToken ct = default);
+    /// <summary>
+    /// Closes the attempt and sets the trial's status (final, or Pending to be re-run) and error, only if this attempt is
+    /// the trial's current one; false otherwise (a fenced-out zombie).
+    /// </summary>
+    Task<bool> EndAttemptAsync(string trialId, int attempt, TrialStatus status, string? error, CancellationToken ct = default);
+    /// <summary>Closes every open attempt on a silo that membership declared dead; returns the trial ids set back to pending.</summary>
+    Task<IReadOnlyList<string>> AbandonAttemptsOfSiloAsync(string silo, CancellationToken ct = default);
+    Task<IReadOnlyList<AttemptRecord>> GetAttemptsAsync(string trialId, CancellationToken ct = default);
+
+    /// <summary>A silo's training capacity; re-registering replaces it. Device kind: "cpu" or "cuda".</summary>
+    Task RegisterSiloAsync(string silo, string deviceKind, int slots, CancellationToken ct = default);
+    Task UnregisterSiloAsync(string silo, CancellationToken ct = default);
+    /// <summary>Registered silos with their slots and open (leased) attempts: the ledger placement reads.</summary>
+    Task<IReadOnlyList<SiloSlots>> GetSlotLedgerAsync(CancellationToken ct = default);
+
+    // ---- epochs
+    /// <summary>Upserts epoch rows keyed by (trial, epoch): written twice overwrites, never duplicates. Rows whose attempt is
+    /// not the trial's current attempt are dropped (fencing). Returns the rows written.</summary>
+    Task<int> WriteEpochsAsync(IReadOnlyList<EpochReport> epochs, CancellationToken ct = default);
+    Task<IReadOnlyList<EpochReport>> GetEpochsAsync(string trialId, CancellationToken ct = default);
+
+    // ---- checkpoints and models
+    /// <summary>Replaces the trial's checkpoint if <paramref name="attempt"/> is current; false otherwise.</summary>
+    Task<bool> SaveCheckpointAsync(StoredCheckpoint checkpoint, CancellationToken ct = default);
+    Task<StoredCheckpoint?> LoadCheckpointAsync(string trialId, CancellationToken ct = default);
+    Task SaveModelAsync(StoredModel model, CancellationToken ct = default);
+    Task<StoredModel?> GetModelAsync(string trialId, CancellationToken ct = default);
+}

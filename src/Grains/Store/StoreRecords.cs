@@ -1,0 +1,35 @@
+using AeGrid.Abstractions;
+
+namespace AeGrid.Grains.Store;
+
+/// <summary>A sweep as stored: its spec text (YAML or JSON, as submitted) is the source of truth for its settings.</summary>
+public sealed record SweepRecord(
+    string Id, string Name, SweepState State, string SpecText, string Metric, bool Maximize,
+    DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt);
+
+public sealed record TrialRecord(
+    string TrialId, string SweepId, int Number, Hyperparameters Parameters, TrialStatus Status,
+    int Attempts, string? Silo, int EpochsCompleted, string? Error, bool Kept,
+    DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
+
+public sealed record AttemptRecord(
+    string TrialId, int Attempt, string Silo, DateTimeOffset StartedAt, DateTimeOffset? EndedAt,
+    DateTimeOffset LeaseUntil, string? Outcome);
+
+public sealed record SiloSlots(string Silo, string DeviceKind, int Slots, int Used)
+{
+    public int Free => Math.Max(0, Slots - Used);
+}
+
+/// <summary>A resumable checkpoint: Epoch completed epochs plus Batch batches of the next.</summary>
+public sealed record StoredCheckpoint(string TrialId, int Attempt, int Epoch, int Batch, byte[] Bytes);
+
+/// <summary>A kept model's weights in TorchSharp's module format.</summary>
+public sealed record StoredModel(string TrialId, byte[] Weights, DateTimeOffset CreatedAt);
+
+public sealed class DuplicateSweepException(string name, string existingId)
+    : InvalidOperationException($"a sweep named '{name}' is already running as {existingId}")
+{
+    public string Name { get; } = name;
+    public string ExistingId { get; } = existingId;
+}

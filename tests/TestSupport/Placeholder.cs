@@ -1,0 +1,1 @@
+namespace AeGrid.TestSupport; internal static class Placeholder { }
