@@ -35,3 +35,14 @@ public sealed record TrialConfig(
     /// <summary>Trial ids are the sweep id and a zero-padded number, so they sort in creation order.</summary>
     public static string MakeId(string sweepId, int number) => $"{sweepId}-t{number:D4}";
 }
+
+public static class TrialIds
+{
+    /// <summary>The sweep id inside a trial id made by <see cref="TrialConfig.MakeId"/>.</summary>
+    public static string SweepOf(string trialId)
+    {
+        int at = trialId.LastIndexOf("-t", StringComparison.Ordinal);
+        if (at <= 0) throw new ArgumentException($"'{trialId}' is not a trial id (expected <sweep id>-tNNNN)", nameof(trialId));
+        return trialId[..at];
+    }
+}

@@ -36,6 +36,8 @@ public sealed record TrialSummary
     [Id(7)] public EpochReport? LastEpoch { get; init; }
     [Id(8)] public string? Error { get; init; }
     [Id(9)] public bool Kept { get; init; }
+    /// <summary>Where a running trial is now (epoch, batch, loss); null when not running.</summary>
+    [Id(10)] public TrialProgress? Live { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("aegrid.sweep-status")]

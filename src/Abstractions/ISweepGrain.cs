@@ -1,0 +1,32 @@
+using Orleans.Concurrency;
+using System.Collections.Immutable;
+
+namespace AeGrid.Abstractions;
+
+/// <summary>
+/// One sweep (key: sweep id): admits its trials no faster than the cluster has free slots, tracks their states,
+/// prunes bad ones, retries failed attempts, and at the end keeps the best models. Its state lives in the store;
+/// a durable reminder brings it back after every silo restarts.
+/// </summary>
+public interface ISweepGrain : IGrainWithStringKey
+{
+    /// <summary>Starts scheduling a sweep already created in the store (called by the directory). Idempotent.</summary>
+    Task Start();
+    Task<SweepStatusReport> GetStatus();
+    Task<ImmutableArray<LeaderboardEntry>> GetLeaderboard(int top, string? metric);
+    /// <summary>Cancels pending trials and stops running ones within a batch.</summary>
+    Task Cancel();
+    /// <summary>Sets failed (and diverged if asked) trials back to pending and runs them again; returns how many.</summary>
+    Task<int> RetryFailed();
+    /// <summary>Adds <paramref name="trials"/> more trials drawn by the sweep's sampler (random search), continuing its sequence.</summary>
+    Task<int> Extend(int trials);
+
+    // ---- called by trial grains
+    /// <summary>An epoch finished; returns true when the pruner says the trial should stop.</summary>
+    Task<bool> ReportEpoch(EpochReport report);
+    [OneWay] Task ReportProgress(string trialId, TrialProgress progress);
+    /// <summary>An attempt ended with <paramref name="status"/> (Pending when it should be re-admitted).</summary>
+    Task ReportFinished(string trialId, TrialStatus status, string? error);
+    /// <summary>Look again at the store now (a silo died, a slot freed up).</summary>
+    [OneWay] Task Poke();
+}

@@ -1,0 +1,27 @@
+namespace AeGrid.Abstractions;
+
+/// <summary>What <see cref="ITrialGrain.Start"/> did.</summary>
+[GenerateSerializer]
+public enum TrialStartResult
+{
+    /// <summary>A new attempt was fenced in the store and training started in the background.</summary>
+    Started = 0,
+    /// <summary>This activation is already training the trial.</summary>
+    AlreadyRunning = 1,
+    /// <summary>The silo it landed on had no free slot, or another attempt holds the trial: try again later.</summary>
+    NotAdmitted = 2,
+    /// <summary>The trial is in a final state already.</summary>
+    AlreadyFinished = 3,
+}
+
+/// <summary>
+/// One trial (key: trial id). Placed only on a silo with a free training slot; trains off the Orleans scheduler,
+/// writes each epoch and a checkpoint to the store, and reports to its sweep. Calls return at once.
+/// </summary>
+public interface ITrialGrain : IGrainWithStringKey
+{
+    Task<TrialStartResult> Start(TrialConfig config, int maxAttempts, int? checkpointEveryBatches);
+    /// <summary>Stops a running trial within one batch with the given final status (Cancelled or Pruned).</summary>
+    Task Stop(TrialStatus finalStatus);
+    Task<bool> IsTraining();
+}

@@ -1,0 +1,25 @@
+using AeGrid.Grains.Placement;
+using AeGrid.Grains.Sweeps;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace AeGrid.Grains.Hosting;
+
+public static class AeGridSiloBuilderExtensions
+{
+    /// <summary>
+    /// Makes this silo a trainer: slot placement, slot registration, membership-driven recovery and the services the
+    /// grains need. The caller registers the <see cref="Store.ITrialStore"/> and <see cref="Store.EpochWriter"/>
+    /// (which store depends on where the silo runs) and chooses clustering and reminders.
+    /// </summary>
+    public static ISiloBuilder UseAeGridTraining(this ISiloBuilder builder, Action<TrainingSiloOptions> configure)
+    {
+        builder.Services.Configure(configure);
+        builder.AddPlacementDirector<TrainingSlotPlacement, TrainingSlotPlacementDirector>();
+        builder.Services.TryAddSingleton<ModelKeeper>();
+        builder.Services.AddSingleton<SlotRegistration>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SlotRegistration>());
+        builder.Services.AddHostedService<MembershipRecovery>();
+        return builder;
+    }
+}

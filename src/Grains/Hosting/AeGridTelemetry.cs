@@ -1,0 +1,21 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace AeGrid.Grains.Hosting;
+
+/// <summary>AeGrid's own trace source and meter: trial attempts as spans, epochs, samples and slot use as metrics.</summary>
+public static class AeGridTelemetry
+{
+    public const string SourceName = "AeGrid";
+    public const string MeterName = "AeGrid";
+
+    public static readonly ActivitySource Source = new(SourceName);
+    static readonly Meter Meter = new(MeterName);
+
+    public static readonly Counter<long> EpochsCompleted = Meter.CreateCounter<long>("aegrid.epochs", description: "Epochs trained");
+    public static readonly Counter<long> TrialsEnded = Meter.CreateCounter<long>("aegrid.trials.ended", description: "Trial attempts ended, by status");
+    public static readonly Histogram<double> EpochSeconds = Meter.CreateHistogram<double>("aegrid.epoch.duration", unit: "s");
+    public static readonly UpDownCounter<int> BusySlots = Meter.CreateUpDownCounter<int>("aegrid.slots.busy", description: "Training slots in use on this silo");
+    public static readonly Histogram<double> AdmissionLatency = Meter.CreateHistogram<double>("aegrid.trial.admission_latency", unit: "s",
+        description: "From a trial's admission to its first batch");
+}

@@ -1,0 +1,26 @@
+namespace AeGrid.Grains.Hosting;
+
+/// <summary>What this silo offers for training and how trials on it keep their claim. Bound from `aegrid silo` options.</summary>
+public sealed class TrainingSiloOptions
+{
+    /// <summary>"cpu" or "cuda": the kind of slot this silo offers.</summary>
+    public string DeviceKind { get; set; } = "cpu";
+    /// <summary>Trainings this silo runs at once. 0 means: one per GPU, else one CPU slot.</summary>
+    public int Slots { get; set; }
+    /// <summary>Torch intra-op threads for each training (CPU). Null leaves torch's default.</summary>
+    public int? ThreadsPerSlot { get; set; }
+    /// <summary>How long a trial attempt's claim stays valid without renewal. Recovery after a silo dies is driven by
+    /// membership (seconds); the lease is the fallback for a silo that hangs without being declared dead.</summary>
+    public TimeSpan AttemptLease { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan LeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>How often a sweep looks for free slots and stale trials.</summary>
+    public TimeSpan SchedulerInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>The durable reminder that brings a sweep back after every silo restarted. Orleans' minimum is 1 minute.</summary>
+    public TimeSpan SweepReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>How often a running trial pushes its live progress to its sweep.</summary>
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>Inside-epoch checkpoint interval in batches; null checkpoints only at epoch ends. A sweep file may override.</summary>
+    public int? CheckpointEveryBatches { get; set; }
+
+    public int EffectiveSlots => Slots > 0 ? Slots : 1;
+}

@@ -1,0 +1,19 @@
+using Orleans.Placement;
+
+namespace AeGrid.Grains.Placement;
+
+/// <summary>
+/// Places a grain on a silo that has a free training slot of the kind it needs, as read from the store's slot ledger.
+/// Silo metadata cannot carry free slots (it is fixed while a silo runs), so the ledger is app-level.
+/// </summary>
+[GenerateSerializer, Immutable, SuppressReferenceTracking]
+public sealed class TrainingSlotPlacement : PlacementStrategy
+{
+    public static readonly TrainingSlotPlacement Instance = new();
+
+    /// <summary>RequestContext key naming the device kind a trial needs ("cpu", "cuda"; absent: any).</summary>
+    public const string DeviceKindKey = "aegrid.device-kind";
+}
+
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
+public sealed class TrainingSlotPlacementAttribute() : PlacementAttribute(TrainingSlotPlacement.Instance);

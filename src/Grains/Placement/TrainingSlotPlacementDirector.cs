@@ -1,0 +1,62 @@
+using AeGrid.Grains.Store;
+using Orleans.Runtime;
+using Orleans.Runtime.Placement;
+
+namespace AeGrid.Grains.Placement;
+
+/// <summary>
+/// Picks, among the silos Orleans considers compatible (alive, with the grain type), the one with the most free
+/// slots of the wanted device kind in the slot ledger. The ledger is read at most every <see cref="CacheFor"/> and
+/// adjusted locally for placements made since, so a burst of admissions spreads out. The trial still claims its slot
+/// in the store on activation, which is what actually guarantees capacity.
+/// </summary>
+public sealed class TrainingSlotPlacementDirector(ITrialStore store) : IPlacementDirector
+{
+    static readonly TimeSpan CacheFor = TimeSpan.FromMilliseconds(500);
+    readonly SemaphoreSlim _refresh = new(1, 1);
+    Dictionary<string, SiloSlots> _ledger = new();
+    readonly Dictionary<string, int> _placedSinceRefresh = new();
+    DateTime _readAt = DateTime.MinValue;
+
+    public async Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
+    {
+        var compatible = context.GetCompatibleSilos(target);
+        if (compatible.Count == 0) throw new OrleansException("no silo can host trial grains");
+        var wantedKind = target.RequestContextData?.TryGetValue(TrainingSlotPlacement.DeviceKindKey, out var kind) == true
+            ? kind as string : null;
+
+        await _refresh.WaitAsync();
+        try
+        {
+            if (DateTime.UtcNow - _readAt > CacheFor)
+            {
+                _ledger = (await store.GetSlotLedgerAsync()).ToDictionary(s => s.Silo);
+                _placedSinceRefresh.Clear();
+                _readAt = DateTime.UtcNow;
+            }
+
+            SiloAddress? best = null;
+            int bestFree = int.MinValue;
+            foreach (var silo in compatible)
+            {
+                if (!_ledger.TryGetValue(silo.ToParsableString(), out var slots)) continue; // registered no slots
+                if (wantedKind is not null && slots.DeviceKind != wantedKind) continue;
+                int free = slots.Free - _placedSinceRefresh.GetValueOrDefault(slots.Silo);
+                if (free > bestFree || (free == bestFree && Random.Shared.Next(2) == 0))
+                {
+                    best = silo;
+                    bestFree = free;
+                }
+            }
+            // With no free slot anywhere we still must return a silo: the trial's claim will then refuse and the sweep retries.
+            best ??= compatible[Random.Shared.Next(compatible.Count)];
+            var key = best.ToParsableString();
+            _placedSinceRefresh[key] = _placedSinceRefresh.GetValueOrDefault(key) + 1;
+            return best;
+        }
+        finally
+        {
+            _refresh.Release();
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using AeGrid.Abstractions;
+using AeGrid.Grains.Store;
+using Orleans.Concurrency;
+
+namespace AeGrid.Grains.Sweeps;
+
+/// <summary>Clients' entry point: creates sweeps from their files and answers lookups across sweeps. Stateless.</summary>
+[StatelessWorker]
+public sealed class SweepDirectoryGrain(ITrialStore store) : Grain, ISweepDirectoryGrain
+{
+    public async Task<string> Submit(string specText, string sourceName)
+    {
+        SweepSpec spec;
+        try
+        {
+            spec = SweepSpecParser.Parse(specText, sourceName);
+        }
+        catch (SweepSpecException e)
+        {
+            throw new AeGridRequestException(e.Message);
+        }
+
+        var id = $"{spec.Name}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant()}";
+        var trials = spec.CreateSampler().Next(spec, [], spec.InitialTrialCount)
+            .Select((p, i) => new TrialConfig(TrialConfig.MakeId(id, i), id, i, p))
+            .ToList();
+        var record = new SweepRecord(id, spec.Name, SweepState.Running, specText, spec.Metric, spec.Maximize,
+            DateTimeOffset.UtcNow, null);
+        try
+        {
+            await store.CreateSweepAsync(record, trials);
+        }
+        catch (DuplicateSweepException e)
+        {
+            throw new AeGridRequestException(
+                $"{e.Message}; watch it with `aegrid sweep watch {e.ExistingId}`, or cancel it first, or rename this sweep");
+        }
+        await GrainFactory.GetGrain<ISweepGrain>(id).Start();
+        return id;
+    }
+
+    public async Task<ImmutableArray<SweepSummary>> List()
+    {
+        var summaries = ImmutableArray.CreateBuilder<SweepSummary>();
+        foreach (var sweep in await store.ListSweepsAsync())
+        {
+            var trials = await store.GetTrialsAsync(sweep.Id);
+            summaries.Add(new SweepSummary
+            {
+                Id = sweep.Id,
+                Name = sweep.Name,
+                State = sweep.State,
+                Metric = sweep.Metric,
+                Maximize = sweep.Maximize,
+                TrialsByStatus = trials.GroupBy(t => t.Status).ToImmutableDictionary(g => g.Key, g => g.Count()),
+                CreatedAt = sweep.CreatedAt,
+                FinishedAt = sweep.FinishedAt,
+            });
+        }
+        return summaries.ToImmutable();
+    }
+
+    public async Task<ModelArtifact> GetModel(string trialId)
+    {
+        var trial = await store.GetTrialAsync(trialId) ?? throw new AeGridRequestException($"unknown trial {trialId}");
+        var model = await store.GetModelAsync(trialId);
+        if (model is null)
+        {
+            var kept = (await store.GetTrialsAsync(trial.SweepId)).Where(t => t.Kept).Select(t => t.TrialId).ToList();
+            throw new AeGridRequestException(
+                $"trial {trialId} has no kept model (status {trial.Status.ToWire()}); kept models of sweep {trial.SweepId}: " +
+                (kept.Count == 0 ? "none yet" : string.Join(", ", kept)));
+        }
+        var epochs = await store.GetEpochsAsync(trialId);
+        return new ModelArtifact(trialId, trial.Parameters, model.Weights, epochs.Count > 0 ? epochs[^1] : null);
+    }
+}

@@ -1,0 +1,329 @@
+using System.Collections.Immutable;
+using AeGrid.Abstractions;
+using AeGrid.Grains.Hosting;
+using AeGrid.Grains.Placement;
+using AeGrid.Grains.Store;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+
+namespace AeGrid.Grains.Sweeps;
+
+/// <summary>
+/// Drives one sweep. The store is the source of truth (trial rows, attempts); this grain keeps a view of it, admits
+/// pending trials only while the slot ledger shows free slots on live silos, asks the pruner after each epoch, re-admits
+/// trials whose silo died or which were handed off, and when every trial is final keeps the best models.
+/// A scheduler timer drives it while active; a durable reminder re-activates it after the whole cluster restarted.
+/// </summary>
+public sealed partial class SweepGrain(
+    ITrialStore store,
+    IClusterMembershipService membership,
+    ModelKeeper modelKeeper,
+    IOptions<TrainingSiloOptions> siloOptions,
+    ILogger<SweepGrain> logger) : Grain, ISweepGrain, IRemindable
+{
+    const string ReminderName = "sweep-alive";
+    /// <summary>A trial running on a silo absent from membership for this long is presumed lost (its silo left before we saw it).</summary>
+    static readonly TimeSpan AbsentSiloGrace = TimeSpan.FromSeconds(30);
+
+    readonly TrainingSiloOptions _options = siloOptions.Value;
+    SweepRecord _sweep = null!;
+    SweepSpec _spec = null!;
+    readonly Dictionary<string, TrialView> _trials = new();
+    IGrainTimer? _scheduler;
+    bool _refreshRequested = true;
+
+    /// <summary>What this grain knows of one trial between store refreshes.</summary>
+    sealed class TrialView(TrialRecord record)
+    {
+        public TrialRecord Record { get; set; } = record;
+        public List<EpochReport> Epochs { get; } = new();
+        public TrialProgress? Live { get; set; }
+        public TrialConfig Config => new(Record.TrialId, Record.SweepId, Record.Number, Record.Parameters);
+    }
+
+    string SweepId => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var sweep = await store.GetSweepAsync(SweepId, cancellationToken)
+                    ?? throw new AeGridRequestException($"unknown sweep {SweepId}");
+        _sweep = sweep;
+        _spec = SweepSpecParser.Parse(sweep.SpecText, sweep.Name);
+        await RefreshTrialsAsync(cancellationToken);
+        foreach (var view in _trials.Values.Where(v => v.Record.EpochsCompleted > 0))
+            view.Epochs.AddRange(await store.GetEpochsAsync(view.Record.TrialId, cancellationToken));
+        if (_sweep.State == SweepState.Running) StartScheduler();
+    }
+
+    public async Task Start()
+    {
+        await this.RegisterOrUpdateReminder(ReminderName, _options.SweepReminderPeriod, _options.SweepReminderPeriod);
+        if (_sweep.State == SweepState.Running) StartScheduler();
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        // Activation already loaded the sweep and started the scheduler; a finished sweep drops its reminder.
+        return _sweep.State == SweepState.Running ? Task.CompletedTask : DropReminderAsync();
+    }
+
+    void StartScheduler()
+    {
+        _scheduler ??= this.RegisterGrainTimer(ScheduleAsync, new GrainTimerCreationOptions
+        {
+            DueTime = TimeSpan.Zero, Period = _options.SchedulerInterval, Interleave = false, KeepAlive = true,
+        });
+    }
+
+    void StopScheduler()
+    {
+        _scheduler?.Dispose();
+        _scheduler = null;
+    }
+
+    async Task ScheduleAsync(CancellationToken ct)
+    {
+        if (_sweep.State != SweepState.Running) return;
+        if (_refreshRequested) await RefreshTrialsAsync(ct);
+        await RecoverTrialsOfLostSilosAsync(ct);
+        await AdmitAsync(ct);
+        if (_trials.Values.All(v => v.Record.Status.IsFinal())) await FinishAsync(SweepState.Completed);
+    }
+
+    async Task RefreshTrialsAsync(CancellationToken ct)
+    {
+        _refreshRequested = false;
+        foreach (var record in await store.GetTrialsAsync(SweepId, ct))
+        {
+            if (_trials.TryGetValue(record.TrialId, out var view)) view.Record = record;
+            else _trials[record.TrialId] = new TrialView(record);
+            if (record.Status != TrialStatus.Running) _trials[record.TrialId].Live = null;
+        }
+    }
+
+    /// <summary>
+    /// Membership drives recovery (see <see cref="Hosting.MembershipRecovery"/>); this is the sweep's own check for the
+    /// cases that service cannot see, e.g. after the whole cluster restarted and old silos are simply absent.
+    /// </summary>
+    async Task RecoverTrialsOfLostSilosAsync(CancellationToken ct)
+    {
+        var snapshot = membership.CurrentSnapshot;
+        var active = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active)
+            .Select(m => m.SiloAddress.ToParsableString()).ToHashSet();
+        var lost = _trials.Values
+            .Where(v => v.Record.Status == TrialStatus.Running && v.Record.Silo is { } s && !active.Contains(s)
+                        && (IsDead(snapshot, s) || DateTimeOffset.UtcNow - (v.Record.StartedAt ?? DateTimeOffset.UtcNow) > AbsentSiloGrace))
+            .Select(v => v.Record.Silo!).Distinct().ToList();
+        foreach (var silo in lost)
+        {
+            var requeued = await store.AbandonAttemptsOfSiloAsync(silo, ct);
+            if (requeued.Count > 0) LogRecovered(SweepId, requeued.Count, silo);
+            _refreshRequested = true;
+        }
+        if (_refreshRequested) await RefreshTrialsAsync(ct);
+    }
+
+    static bool IsDead(ClusterMembershipSnapshot snapshot, string silo) =>
+        snapshot.Members.Values.Any(m => m.Status == SiloStatus.Dead && m.SiloAddress.ToParsableString() == silo);
+
+    async Task AdmitAsync(CancellationToken ct)
+    {
+        var pending = _trials.Values.Where(v => v.Record.Status == TrialStatus.Pending).OrderBy(v => v.Record.Number).ToList();
+        if (pending.Count == 0) return;
+        int free = await FreeSlotsAsync(ct);
+        if (free <= 0) return;
+
+        RequestContext.Set(TrainingSlotPlacement.DeviceKindKey, _spec.DeviceKind ?? _options.DeviceKind);
+        var admitted = pending.Take(free).ToList();
+        await Task.WhenAll(admitted.Select(async v =>
+        {
+            try
+            {
+                return await GrainFactory.GetGrain<ITrialGrain>(v.Record.TrialId)
+                    .Start(v.Config, _spec.MaxAttempts, _spec.CheckpointEveryBatches);
+            }
+            catch (Exception e)
+            {
+                LogAdmitFailed(e, v.Record.TrialId);
+                return TrialStartResult.NotAdmitted;
+            }
+        }));
+        RequestContext.Remove(TrainingSlotPlacement.DeviceKindKey);
+        _refreshRequested = true; // attempts, silos and statuses changed in the store
+    }
+
+    async Task<int> FreeSlotsAsync(CancellationToken ct)
+    {
+        var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active)
+            .Select(m => m.SiloAddress.ToParsableString()).ToHashSet();
+        var kind = _spec.DeviceKind;
+        return (await store.GetSlotLedgerAsync(ct))
+            .Where(s => active.Contains(s.Silo) && (kind is null || s.DeviceKind == kind))
+            .Sum(s => s.Free);
+    }
+
+    public Task<bool> ReportEpoch(EpochReport report)
+    {
+        if (!_trials.TryGetValue(report.TrialId, out var view)) return Task.FromResult(false);
+        view.Epochs.RemoveAll(e => e.Epoch >= report.Epoch); // a resumed attempt re-reports from its checkpoint
+        view.Epochs.Add(report);
+        var others = _trials.Values.Where(v => v != view).Select(v => v.Epochs).ToList();
+        return Task.FromResult(_spec.CreatePruner().ShouldPrune(_spec, view.Epochs, others));
+    }
+
+    public Task ReportProgress(string trialId, TrialProgress progress)
+    {
+        if (_trials.TryGetValue(trialId, out var view)) view.Live = progress;
+        return Task.CompletedTask;
+    }
+
+    public async Task ReportFinished(string trialId, TrialStatus status, string? error)
+    {
+        _refreshRequested = true;
+        if (_trials.TryGetValue(trialId, out var view)) view.Live = null;
+        LogTrialFinished(SweepId, trialId, status.ToWire());
+        // A slot just freed up: schedule now rather than at the next tick.
+        if (_sweep.State == SweepState.Running) await ScheduleAsync(CancellationToken.None);
+    }
+
+    public Task Poke()
+    {
+        _refreshRequested = true;
+        return Task.CompletedTask;
+    }
+
+    public async Task<SweepStatusReport> GetStatus()
+    {
+        if (_refreshRequested || _sweep.State != SweepState.Running) await RefreshTrialsAsync(CancellationToken.None);
+        var trials = _trials.Values.OrderBy(v => v.Record.Number).Select(v => new TrialSummary
+        {
+            TrialId = v.Record.TrialId,
+            Number = v.Record.Number,
+            Status = v.Record.Status,
+            Parameters = v.Record.Parameters,
+            EpochsCompleted = v.Record.EpochsCompleted,
+            Attempts = v.Record.Attempts,
+            Silo = v.Record.Silo,
+            LastEpoch = v.Epochs.Count > 0 ? v.Epochs[^1] : null,
+            Error = v.Record.Error,
+            Kept = v.Record.Kept,
+            Live = v.Record.Status == TrialStatus.Running ? v.Live : null,
+        }).ToImmutableArray();
+        return new SweepStatusReport(Summary(), trials);
+    }
+
+    SweepSummary Summary() => new()
+    {
+        Id = _sweep.Id,
+        Name = _sweep.Name,
+        State = _sweep.State,
+        Metric = _sweep.Metric,
+        Maximize = _sweep.Maximize,
+        TrialsByStatus = _trials.Values.GroupBy(v => v.Record.Status).ToImmutableDictionary(g => g.Key, g => g.Count()),
+        CreatedAt = _sweep.CreatedAt,
+        FinishedAt = _sweep.FinishedAt,
+    };
+
+    public async Task<ImmutableArray<LeaderboardEntry>> GetLeaderboard(int top, string? metric)
+    {
+        await RefreshTrialsAsync(CancellationToken.None);
+        await LoadMissingEpochsAsync();
+        return Leaderboard.Rank(_trials.Values.Select(v => (v.Record, (IReadOnlyList<EpochReport>)v.Epochs)),
+            metric ?? _sweep.Metric, metric is null ? _sweep.Maximize : Leaderboard.DefaultMaximize(metric), top);
+    }
+
+    async Task LoadMissingEpochsAsync()
+    {
+        foreach (var view in _trials.Values.Where(v => v.Epochs.Count < v.Record.EpochsCompleted))
+        {
+            view.Epochs.Clear();
+            view.Epochs.AddRange(await store.GetEpochsAsync(view.Record.TrialId));
+        }
+    }
+
+    public async Task Cancel()
+    {
+        if (_sweep.State != SweepState.Running) return;
+        await RefreshTrialsAsync(CancellationToken.None);
+        foreach (var view in _trials.Values)
+        {
+            if (view.Record.Status == TrialStatus.Pending)
+                await store.SetTrialStatusAsync(view.Record.TrialId, TrialStatus.Cancelled, "sweep cancelled");
+            else if (view.Record.Status == TrialStatus.Running)
+                await GrainFactory.GetGrain<ITrialGrain>(view.Record.TrialId).Stop(TrialStatus.Cancelled);
+        }
+        await FinishAsync(SweepState.Cancelled);
+    }
+
+    public async Task<int> RetryFailed()
+    {
+        await RefreshTrialsAsync(CancellationToken.None);
+        var failed = _trials.Values.Where(v => v.Record.Status == TrialStatus.Failed).ToList();
+        if (failed.Count == 0) return 0;
+        foreach (var view in failed)
+            await store.SetTrialStatusAsync(view.Record.TrialId, TrialStatus.Pending, null);
+        await ReopenAsync();
+        return failed.Count;
+    }
+
+    public async Task<int> Extend(int trials)
+    {
+        if (trials <= 0) throw new AeGridRequestException($"extend: --trials must be positive, got {trials}");
+        await RefreshTrialsAsync(CancellationToken.None);
+        var existing = _trials.Values.OrderBy(v => v.Record.Number).Select(v => v.Record.Parameters).ToList();
+        var added = _spec.CreateSampler().Next(_spec, existing, trials)
+            .Select((p, i) => new TrialConfig(TrialConfig.MakeId(SweepId, existing.Count + i), SweepId, existing.Count + i, p))
+            .ToList();
+        if (added.Count == 0)
+            throw new AeGridRequestException($"sweep {SweepId} uses {_spec.Search} search, which has no further trials to add");
+        await store.AddTrialsAsync(SweepId, added);
+        await ReopenAsync();
+        return added.Count;
+    }
+
+    async Task ReopenAsync()
+    {
+        await store.SetSweepStateAsync(SweepId, SweepState.Running);
+        _sweep = _sweep with { State = SweepState.Running, FinishedAt = null };
+        _refreshRequested = true;
+        await Start();
+    }
+
+    async Task FinishAsync(SweepState state)
+    {
+        StopScheduler();
+        await RefreshTrialsAsync(CancellationToken.None);
+        if (state == SweepState.Completed)
+        {
+            await LoadMissingEpochsAsync();
+            var best = Leaderboard.Rank(_trials.Values.Select(v => (v.Record, (IReadOnlyList<EpochReport>)v.Epochs)),
+                _sweep.Metric, _sweep.Maximize, _spec.KeepBest);
+            var kept = new List<string>();
+            foreach (var entry in best)
+            {
+                if (await modelKeeper.KeepAsync(_trials[entry.TrialId].Config)) kept.Add(entry.TrialId);
+            }
+            await store.SetKeptAsync(SweepId, kept);
+        }
+        await store.SetSweepStateAsync(SweepId, state);
+        _sweep = (await store.GetSweepAsync(SweepId))!;
+        await RefreshTrialsAsync(CancellationToken.None);
+        LogFinished(SweepId, state.ToString().ToLowerInvariant());
+        await DropReminderAsync();
+    }
+
+    async Task DropReminderAsync()
+    {
+        if (await this.GetReminder(ReminderName) is { } reminder) await this.UnregisterReminder(reminder);
+    }
+
+    [LoggerMessage(LogLevel.Information, "Sweep {SweepId}: trial {TrialId} ended {Status}")]
+    partial void LogTrialFinished(string sweepId, string trialId, string status);
+    [LoggerMessage(LogLevel.Information, "Sweep {SweepId} finished: {State}")]
+    partial void LogFinished(string sweepId, string state);
+    [LoggerMessage(LogLevel.Warning, "Sweep {SweepId}: {Count} trials of lost silo {Silo} set back to pending")]
+    partial void LogRecovered(string sweepId, int count, string silo);
+    [LoggerMessage(LogLevel.Warning, "Could not admit trial {TrialId}; will retry")]
+    partial void LogAdmitFailed(Exception e, string trialId);
+}

@@ -1,0 +1,287 @@
+using AeGrid.Abstractions;
+using AeGrid.Grains.Hosting;
+using AeGrid.Grains.Placement;
+using AeGrid.Grains.Store;
+using AeGrid.Grains.Sweeps;
+using AeGrid.Models.Data;
+using AeGrid.Models.Training;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+
+namespace AeGrid.Grains.Trials;
+
+/// <summary>
+/// Owns one trial attempt at a time. Start fences a new attempt in the store (which also claims a slot on this silo),
+/// then returns; training runs on a thread-pool thread while this grain, on its own scheduler, stores what the
+/// training thread relays (epochs before checkpoints, so a resumed trial never loses an epoch row), renews the lease,
+/// forwards progress and pruning decisions, and ends the attempt. On deactivation (shutdown, SIGTERM) it pauses the
+/// training at the next batch, stores that checkpoint and hands the trial back to its sweep.
+/// </summary>
+[TrainingSlotPlacement]
+public sealed partial class TrialGrain(
+    ITrialStore store,
+    EpochWriter epochWriter,
+    ILocalSiloDetails silo,
+    IOptions<TrainingSiloOptions> siloOptions,
+    ILogger<TrialGrain> logger) : Grain, ITrialGrain
+{
+    readonly TrainingSiloOptions _options = siloOptions.Value;
+    Attempt? _current;
+
+    /// <summary>One running attempt: everything that must be torn down together.</summary>
+    sealed class Attempt(TrialConfig config, int number, int maxAttempts)
+    {
+        public TrialConfig Config { get; } = config;
+        public int Number { get; } = number;
+        public int MaxAttempts { get; } = maxAttempts;
+        public CancellationTokenSource Cancel { get; } = new();
+        public CancellationTokenSource Pause { get; } = new();
+        public TrainingRelay Relay { get; } = new();
+        public TrialStatus StopStatus { get; set; } = TrialStatus.Cancelled;
+        public bool FencedOut { get; set; }
+        /// <summary>Until when our claim is known valid; past it, with the store unreachable, we must stop training.</summary>
+        public DateTime LeaseValidUntil { get; set; }
+        public Task? Loop { get; set; }
+        public IGrainTimer? LeaseTimer { get; set; }
+        public IGrainTimer? ProgressTimer { get; set; }
+    }
+
+    string SiloName => silo.SiloAddress.ToParsableString();
+    ISweepGrain Sweep(TrialConfig config) => GrainFactory.GetGrain<ISweepGrain>(config.SweepId);
+
+    public async Task<TrialStartResult> Start(TrialConfig config, int maxAttempts, int? checkpointEveryBatches)
+    {
+        if (_current is not null) return TrialStartResult.AlreadyRunning;
+        var stored = await store.GetTrialAsync(config.TrialId);
+        if (stored is null) throw new AeGridRequestException($"unknown trial {config.TrialId}");
+        if (stored.Status.IsFinal()) return TrialStartResult.AlreadyFinished;
+
+        var number = await store.BeginAttemptAsync(config.TrialId, SiloName, _options.AttemptLease);
+        if (number is null)
+        {
+            // No free slot here, or another live attempt holds the trial: let the next admission place us afresh.
+            DeactivateOnIdle();
+            return TrialStartResult.NotAdmitted;
+        }
+
+        var attempt = new Attempt(config, number.Value, maxAttempts) { LeaseValidUntil = DateTime.UtcNow + _options.AttemptLease };
+        _current = attempt;
+        attempt.LeaseTimer = this.RegisterGrainTimer(RenewLeaseAsync, attempt, new GrainTimerCreationOptions
+        {
+            DueTime = _options.LeaseRenewInterval, Period = _options.LeaseRenewInterval, Interleave = true, KeepAlive = true,
+        });
+        attempt.ProgressTimer = this.RegisterGrainTimer(ReportProgressAsync, attempt, new GrainTimerCreationOptions
+        {
+            DueTime = _options.ProgressInterval, Period = _options.ProgressInterval, Interleave = true, KeepAlive = true,
+        });
+        attempt.Loop = RunAttemptAsync(attempt, checkpointEveryBatches ?? _options.CheckpointEveryBatches);
+        LogStarted(config.TrialId, attempt.Number, SiloName);
+        return TrialStartResult.Started;
+    }
+
+    public Task Stop(TrialStatus finalStatus)
+    {
+        if (_current is { } attempt)
+        {
+            attempt.StopStatus = finalStatus;
+            attempt.Cancel.Cancel();
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> IsTraining() => Task.FromResult(_current is not null);
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_current is { Loop: { } loop } attempt)
+        {
+            // Shutting down or evicted: checkpoint at the next batch boundary and hand the trial back.
+            LogHandingOff(attempt.Config.TrialId, attempt.Number, reason.ToString());
+            attempt.Pause.Cancel();
+            await loop.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Current);
+        }
+        await base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    async Task RunAttemptAsync(Attempt attempt, int? checkpointEveryBatches)
+    {
+        var config = attempt.Config;
+        TrialStatus status;
+        string? error = null;
+        try
+        {
+            var training = TrialConfigMapping.ToTrainingConfig(config.Parameters).WithDefaults();
+            training.Validate();
+            var resume = await store.LoadCheckpointAsync(config.TrialId);
+            var options = new TrainingOptions
+            {
+                Device = _options.DeviceKind == "cuda" ? "cuda" : "cpu",
+                Threads = _options.ThreadsPerSlot,
+                CheckpointEveryBatches = checkpointEveryBatches,
+            };
+            var checkpoint = resume is null ? null : new Checkpoint(resume.Epoch, resume.Batch, resume.Bytes);
+            // Training is synchronous and long: it runs on the thread pool, never on the grain scheduler.
+            var trainingTask = Task.Run(() =>
+            {
+                try
+                {
+                    var data = DatasetCatalog.Load(training.Dataset!, training.Limit);
+                    return Trainer.Run(training, data, options, checkpoint, attempt.Relay, attempt.Cancel.Token, attempt.Pause.Token);
+                }
+                finally
+                {
+                    attempt.Relay.Complete();
+                }
+            });
+            await PumpRelayAsync(attempt);
+            var result = await trainingTask;
+            await epochWriter.FlushAsync(CancellationToken.None);
+            (status, error) = result.Outcome switch
+            {
+                TrainingOutcome.Completed => (TrialStatus.Completed, null),
+                TrainingOutcome.Diverged => (TrialStatus.Diverged, result.Message),
+                TrainingOutcome.Cancelled => (attempt.StopStatus, (string?)null),
+                TrainingOutcome.Paused => (TrialStatus.Pending, "handed off at a checkpoint"),
+                _ => (TrialStatus.Failed, $"unexpected outcome {result.Outcome}"),
+            };
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            error = e is InvalidHyperparameterException or DatasetFormatException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+            // Bad input never gets better by retrying; anything else gets another attempt (on another placement).
+            bool retry = e is not (InvalidHyperparameterException or DatasetFormatException) && attempt.Number < attempt.MaxAttempts;
+            status = retry ? TrialStatus.Pending : TrialStatus.Failed;
+            LogFailed(e, config.TrialId, attempt.Number, retry);
+        }
+        await EndAttemptAsync(attempt, status, error);
+    }
+
+    /// <summary>Stores what the training thread relays, in order; runs on the grain scheduler.</summary>
+    async Task PumpRelayAsync(Attempt attempt)
+    {
+        var config = attempt.Config;
+        await foreach (var message in attempt.Relay.Events.ReadAllAsync())
+        {
+            switch (message)
+            {
+                case EpochMetrics metrics:
+                    var report = EpochReports.From(config.TrialId, attempt.Number, metrics);
+                    epochWriter.Enqueue(report);
+                    if (await AskSweepToPrune(config, report))
+                    {
+                        attempt.StopStatus = TrialStatus.Pruned;
+                        attempt.Cancel.Cancel();
+                    }
+                    break;
+                case Checkpoint checkpoint:
+                    // The epochs a checkpoint covers must be durable before it is: a resume never re-creates them.
+                    await epochWriter.FlushAsync(CancellationToken.None);
+                    var saved = await store.SaveCheckpointAsync(
+                        new StoredCheckpoint(config.TrialId, attempt.Number, checkpoint.Epoch, checkpoint.Batch, checkpoint.Bytes));
+                    if (!saved) FenceOut(attempt);
+                    break;
+            }
+        }
+    }
+
+    async Task<bool> AskSweepToPrune(TrialConfig config, EpochReport report)
+    {
+        try
+        {
+            return await Sweep(config).ReportEpoch(report);
+        }
+        catch (Exception e)
+        {
+            LogSweepUnreachable(e, config.TrialId);
+            return false; // the sweep's reminder will catch up; training goes on
+        }
+    }
+
+    async Task RenewLeaseAsync(Attempt attempt, CancellationToken ct)
+    {
+        var askedAt = DateTime.UtcNow;
+        try
+        {
+            if (await store.RenewLeaseAsync(attempt.Config.TrialId, attempt.Number, _options.AttemptLease, ct))
+                attempt.LeaseValidUntil = askedAt + _options.AttemptLease;
+            else
+                FenceOut(attempt);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogLeaseRenewFailed(e, attempt.Config.TrialId);
+            // Past our lease another silo may legitimately claim the trial: never train it twice at once.
+            if (DateTime.UtcNow > attempt.LeaseValidUntil) FenceOut(attempt);
+        }
+    }
+
+    Task ReportProgressAsync(Attempt attempt, CancellationToken ct)
+    {
+        if (attempt.Relay.Latest is not { } p) return Task.CompletedTask;
+        var epochs = attempt.Config.Parameters.Epochs ?? 0;
+        return Sweep(attempt.Config).ReportProgress(attempt.Config.TrialId,
+            new TrialProgress(p.Epoch, epochs, p.Batch, p.BatchesPerEpoch, p.Loss, p.SamplesPerSecond, SiloName, attempt.Number));
+    }
+
+    /// <summary>Another attempt owns the trial now (this silo was presumed dead): stop without writing anything more.</summary>
+    void FenceOut(Attempt attempt)
+    {
+        if (attempt.FencedOut) return;
+        LogFencedOut(attempt.Config.TrialId, attempt.Number);
+        attempt.FencedOut = true;
+        attempt.Cancel.Cancel();
+    }
+
+    async Task EndAttemptAsync(Attempt attempt, TrialStatus status, string? error)
+    {
+        attempt.LeaseTimer?.Dispose();
+        attempt.ProgressTimer?.Dispose();
+        _current = null;
+        var config = attempt.Config;
+        if (!attempt.FencedOut)
+        {
+            bool ended = await RetryStoreAsync(() => store.EndAttemptAsync(config.TrialId, attempt.Number, status, error));
+            if (ended)
+            {
+                LogEnded(config.TrialId, attempt.Number, status.ToWire(), error ?? "");
+                try { await Sweep(config).ReportFinished(config.TrialId, status, error); }
+                catch (Exception e) { LogSweepUnreachable(e, config.TrialId); }
+            }
+        }
+        DeactivateOnIdle();
+    }
+
+    /// <summary>The end of an attempt must reach the store; the database may be restarting.</summary>
+    async Task<bool> RetryStoreAsync(Func<Task<bool>> write)
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        for (int i = 0; ; i++)
+        {
+            try { return await write(); }
+            catch (Exception e) when (i < 30)
+            {
+                LogStoreRetry(e, delay.TotalSeconds);
+                await Task.Delay(delay);
+                delay = TimeSpan.FromSeconds(Math.Min(5, delay.TotalSeconds * 2));
+            }
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "Trial {TrialId} attempt {Attempt} started on {Silo}")]
+    partial void LogStarted(string trialId, int attempt, string silo);
+    [LoggerMessage(LogLevel.Information, "Trial {TrialId} attempt {Attempt} ended: {Status} {Error}")]
+    partial void LogEnded(string trialId, int attempt, string status, string error);
+    [LoggerMessage(LogLevel.Information, "Trial {TrialId} attempt {Attempt}: deactivating ({Reason}), pausing at the next batch to hand off")]
+    partial void LogHandingOff(string trialId, int attempt, string reason);
+    [LoggerMessage(LogLevel.Warning, "Trial {TrialId} attempt {Attempt} was fenced out: another attempt owns the trial; stopping")]
+    partial void LogFencedOut(string trialId, int attempt);
+    [LoggerMessage(LogLevel.Error, "Trial {TrialId} attempt {Attempt} failed (will retry: {Retry})")]
+    partial void LogFailed(Exception e, string trialId, int attempt, bool retry);
+    [LoggerMessage(LogLevel.Warning, "Trial {TrialId}: its sweep did not answer")]
+    partial void LogSweepUnreachable(Exception e, string trialId);
+    [LoggerMessage(LogLevel.Warning, "Trial {TrialId}: lease renewal failed; training continues while the lease lasts")]
+    partial void LogLeaseRenewFailed(Exception e, string trialId);
+    [LoggerMessage(LogLevel.Warning, "Store write failed; retrying in {Seconds} s")]
+    partial void LogStoreRetry(Exception e, double seconds);
+}

@@ -1,0 +1,85 @@
+using System.Net;
+using AeGrid.Grains.Hosting;
+using AeGrid.Grains.Store;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+
+namespace AeGrid.Silo;
+
+/// <summary>
+/// Builds a trainer silo host: the store (migrated before the silo starts, so an unreachable database is reported in
+/// one line and the process exits), clustering (localhost or PostgreSQL membership), reminders, slots and telemetry.
+/// Used by the silo executable, `aegrid silo`, and `aegrid run`'s in-process silo.
+/// </summary>
+public static class SiloHostFactory
+{
+    public static async Task<IHost> BuildAsync(SiloSettings settings, Action<ILoggingBuilder>? logging = null, CancellationToken ct = default)
+    {
+        var location = StoreLocation.Parse(settings.Store);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        if (logging is not null) logging(builder.Logging);
+        else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning);
+
+        using (var bootstrapLogging = LoggerFactory.Create(b => { }))
+        {
+            // Fail fast and clearly: the schema must be in place before membership, reminders or grains touch it.
+            await StoreBootstrap.PrepareAsync(location, includeOrleansSchema: !settings.Local, ct);
+        }
+
+        builder.Services.AddSingleton(sp => TrialStoreFactory.Create(location, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(sp => new EpochWriter(sp.GetRequiredService<ITrialStore>(),
+            sp.GetRequiredService<ILogger<EpochWriter>>()));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownGrace + TimeSpan.FromSeconds(5));
+
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o => { o.ClusterId = settings.ClusterId; o.ServiceId = settings.ServiceId; });
+            silo.Configure<GrainCollectionOptions>(o => o.DeactivationTimeout = settings.ShutdownGrace);
+            if (settings.Local)
+            {
+                silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
+                silo.UseInMemoryReminderService();
+            }
+            else
+            {
+                var connectionString = location.ConnectionString;
+                silo.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = connectionString; });
+                silo.UseAdoNetReminderService(o => { o.Invariant = "Npgsql"; o.ConnectionString = connectionString; });
+                silo.ConfigureEndpoints(IPAddress.Parse(settings.AdvertisedAddress), settings.SiloPort, settings.GatewayPort,
+                    listenOnAnyHostAddress: settings.AdvertisedAddress != "127.0.0.1");
+            }
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = settings.Training.SweepReminderPeriod);
+            if (settings.FastFailureDetection)
+            {
+                silo.Configure<ClusterMembershipOptions>(o =>
+                {
+                    o.ProbeTimeout = TimeSpan.FromSeconds(1);
+                    o.NumMissedProbesLimit = 2;
+                    o.NumVotesForDeathDeclaration = 1;
+                    o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
+                    o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
+                });
+            }
+            silo.UseAeGridTraining(o =>
+            {
+                var t = settings.Training;
+                o.DeviceKind = t.DeviceKind;
+                o.Slots = t.Slots;
+                o.ThreadsPerSlot = t.ThreadsPerSlot;
+                o.AttemptLease = t.AttemptLease;
+                o.LeaseRenewInterval = t.LeaseRenewInterval;
+                o.SchedulerInterval = t.SchedulerInterval;
+                o.SweepReminderPeriod = t.SweepReminderPeriod;
+                o.ProgressInterval = t.ProgressInterval;
+                o.CheckpointEveryBatches = t.CheckpointEveryBatches;
+            });
+            silo.AddActivityPropagation();
+        });
+        Telemetry.Add(builder, settings);
+        return builder.Build();
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Hosting;
+
+namespace AeGrid.Silo;
+
+/// <summary>Runs a silo until SIGTERM/SIGINT, then stops gracefully (trials checkpoint and hand off within the grace).</summary>
+public static class SiloRunner
+{
+    /// <summary>Returns the process exit code: 0 after a clean stop, 1 when the silo could not start (the reason on one line).</summary>
+    public static async Task<int> RunAsync(SiloSettings settings, CancellationToken ct = default)
+    {
+        IHost host;
+        try
+        {
+            host = await SiloHostFactory.BuildAsync(settings, ct: ct);
+            await host.StartAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Console.Error.WriteLine($"aegrid silo: cannot start: {StartupErrors.Describe(e)}");
+            return 1;
+        }
+        Console.Error.WriteLine($"aegrid silo: running ({settings.Training.EffectiveSlots} {settings.Training.DeviceKind} slot(s), " +
+                                $"silo port {settings.SiloPort}, gateway port {settings.GatewayPort}); Ctrl+C or SIGTERM stops it gracefully");
+        await host.WaitForShutdownAsync(ct);
+        host.Dispose();
+        return 0;
+    }
+}
+
+/// <summary>One line a user can act on, from whatever start-up threw (the interesting part is often an inner exception).</summary>
+public static class StartupErrors
+{
+    public static string Describe(Exception e)
+    {
+        var innermost = e;
+        while (innermost.InnerException is not null && innermost is AggregateException or TypeInitializationException
+                   or System.Reflection.TargetInvocationException)
+            innermost = innermost.InnerException;
+        return innermost switch
+        {
+            System.Net.Sockets.SocketException s => $"{s.Message} (is PostgreSQL running and reachable?)",
+            _ when innermost.GetType().Name == "NpgsqlException" => $"{innermost.Message} (is PostgreSQL running and reachable?)",
+            _ => innermost.Message,
+        };
+    }
+}

@@ -1,0 +1,27 @@
+using AeGrid.Grains.Hosting;
+
+namespace AeGrid.Silo;
+
+/// <summary>Everything that decides how a silo joins the grid. Built from `aegrid silo` options or configuration.</summary>
+public sealed record SiloSettings
+{
+    /// <summary>Where sweeps live: a postgres:// URL or Npgsql connection string (cluster mode), or a SQLite path (local mode).</summary>
+    public required string Store { get; init; }
+    /// <summary>Local mode: a single silo with localhost clustering and in-memory reminders, not reachable from other hosts.</summary>
+    public bool Local { get; init; }
+    public int SiloPort { get; init; } = 11111;
+    public int GatewayPort { get; init; } = 30000;
+    /// <summary>The address other silos and clients reach this one at; defaults to loopback.</summary>
+    public string AdvertisedAddress { get; init; } = "127.0.0.1";
+    public string ClusterId { get; init; } = "aegrid";
+    public string ServiceId { get; init; } = "aegrid";
+    public TrainingSiloOptions Training { get; init; } = new();
+    /// <summary>Failure detection tuned for tests and small clusters: a dead silo is declared in seconds.</summary>
+    public bool FastFailureDetection { get; init; }
+    /// <summary>How long a graceful stop (SIGTERM) may take: trials checkpoint and hand off within it.</summary>
+    public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Send traces and metrics to this OTLP endpoint (also read from OTEL_EXPORTER_OTLP_ENDPOINT).</summary>
+    public string? OtlpEndpoint { get; init; }
+    /// <summary>Print traces and metrics to the console (for looking, not for production).</summary>
+    public bool ConsoleTelemetry { get; init; }
+}
