@@ -1,0 +1,120 @@
+using System.Net;
+using System.Net.Sockets;
+using AeGrid.Grains.Store;
+using AeGrid.Silo;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+
+namespace AeGrid.Client.Grid;
+
+/// <summary>
+/// A connection to a grid: either a client of a running cluster (its membership in PostgreSQL), or, with no cluster
+/// named, a silo hosted in this process on the local store. Commands use <see cref="Grains"/> either way.
+/// </summary>
+public sealed class GridSession : IAsyncDisposable
+{
+    readonly IHost _host;
+    public IGrainFactory Grains { get; }
+    /// <summary>True when this process hosts the silo (local mode): trainings run here.</summary>
+    public bool IsLocal { get; }
+
+    GridSession(IHost host, IGrainFactory grains, bool isLocal)
+    {
+        _host = host;
+        Grains = grains;
+        IsLocal = isLocal;
+    }
+
+    /// <summary>The local store used when neither --cluster nor --store is given.</summary>
+    public static string DefaultLocalStore =>
+        Environment.GetEnvironmentVariable("AEGRID_STORE")
+        ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".aegrid", "aegrid.db");
+
+    /// <summary>Connects to the cluster whose membership lives in <paramref name="cluster"/> (a PostgreSQL URL).</summary>
+    public static async Task<GridSession> ConnectAsync(string cluster, CancellationToken ct)
+    {
+        var location = StoreLocation.Parse(cluster);
+        if (location.Kind != StoreKind.Postgres)
+            throw new CliException($"--cluster must name the PostgreSQL that holds the cluster (postgres://…), got '{cluster}'");
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o => { o.ClusterId = "aegrid"; o.ServiceId = "aegrid"; });
+            client.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = location.ConnectionString; });
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+        });
+        var host = builder.Build();
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            await host.StartAsync(timeout.Token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            host.Dispose();
+            throw new CliException($"cannot reach the cluster at {location.Display}: {StartupErrors.Describe(e)}");
+        }
+        return new GridSession(host, host.Services.GetRequiredService<IClusterClient>(), isLocal: false);
+    }
+
+    /// <summary>Hosts a single silo in this process on <paramref name="store"/> (SQLite path or PostgreSQL URL).</summary>
+    public static async Task<GridSession> StartLocalAsync(string store, int slots, int? threads, string device,
+        Action<ILoggingBuilder>? logging, CancellationToken ct)
+    {
+        var settings = new SiloSettings
+        {
+            Store = store,
+            Local = true,
+            SiloPort = FreePort(),
+            GatewayPort = FreePort(),
+            Training = new() { Slots = slots, ThreadsPerSlot = threads, DeviceKind = device },
+        };
+        IHost host;
+        try
+        {
+            host = await SiloHostFactory.BuildAsync(settings, logging ?? (b => b.AddFilter(_ => false)), ct);
+            await host.StartAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new CliException($"cannot start the local silo on {store}: {StartupErrors.Describe(e)}");
+        }
+        return new GridSession(host, host.Services.GetRequiredService<IGrainFactory>(), isLocal: true);
+    }
+
+    /// <summary>--cluster (or AEGRID_CLUSTER) → a client; otherwise a local silo on --store or the default store.</summary>
+    public static Task<GridSession> OpenAsync(string? cluster, string? store, CancellationToken ct) =>
+        cluster is not null
+            ? ConnectAsync(cluster, ct)
+            : StartLocalAsync(store ?? DefaultLocalStore, slots: 1, threads: null, device: "cpu", logging: null, ct);
+
+    static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(35));
+            await _host.StopAsync(cts.Token);
+        }
+        finally
+        {
+            _host.Dispose();
+        }
+    }
+}
+
+/// <summary>An error the user can act on: printed as one line, exit code 1 (2 for bad input).</summary>
+public sealed class CliException(string message, int exitCode = 1) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+}

@@ -1,0 +1,131 @@
+using AeGrid.Abstractions;
+using Spectre.Console;
+
+namespace AeGrid.Client.Output;
+
+/// <summary>Human views of a sweep: the live progress while it runs, the status table and the leaderboard.</summary>
+public static class SweepDisplay
+{
+    static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Polls the sweep until it is no longer running. On a terminal: a bar for the sweep and a line per running trial.
+    /// Otherwise (logs, CI): one plain line whenever the counts change. Returns the final status.
+    /// </summary>
+    public static async Task<SweepStatusReport> WatchAsync(ISweepGrain sweep, bool quiet, CancellationToken ct)
+    {
+        if (quiet) return await PollUntilDoneAsync(sweep, _ => { }, ct);
+        var console = AnsiConsole.Console;
+        if (!console.Profile.Capabilities.Interactive)
+        {
+            string last = "";
+            return await PollUntilDoneAsync(sweep, status =>
+            {
+                var line = CountsLine(status.Sweep);
+                if (line != last) Console.Error.WriteLine($"{DateTime.Now:HH:mm:ss} {status.Sweep.Id}: {line}");
+                last = line;
+            }, ct);
+        }
+
+        SweepStatusReport? final = null;
+        await console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async ctx =>
+            {
+                var sweepTask = ctx.AddTask("sweep", maxValue: 1);
+                var trialTasks = new Dictionary<string, ProgressTask>();
+                final = await PollUntilDoneAsync(sweep, status =>
+                {
+                    var s = status.Sweep;
+                    int done = s.TrialsByStatus.Where(kv => kv.Key.IsFinal()).Sum(kv => kv.Value);
+                    sweepTask.MaxValue = Math.Max(1, s.TotalTrials);
+                    sweepTask.Value = done;
+                    sweepTask.Description = Markup.Escape($"{s.Id}  {CountsLine(s)}");
+                    foreach (var t in status.Trials)
+                    {
+                        if (t.Status == TrialStatus.Running && t.Live is { } live)
+                        {
+                            if (!trialTasks.TryGetValue(t.TrialId, out var task))
+                                trialTasks[t.TrialId] = task = ctx.AddTask(t.TrialId, maxValue: Math.Max(1, live.Epochs * live.BatchesPerEpoch));
+                            task.Value = (live.Epoch - 1) * live.BatchesPerEpoch + live.Batch;
+                            task.Description = Markup.Escape(
+                                $"  {Short(t.TrialId)} {t.Parameters.Architecture} epoch {live.Epoch}/{live.Epochs} batch {live.Batch}/{live.BatchesPerEpoch} " +
+                                $"loss {live.Loss:0.00000} {live.SamplesPerSecond:0} samples/s");
+                        }
+                        else if (t.Status.IsFinal() && trialTasks.Remove(t.TrialId, out var finished))
+                        {
+                            finished.Description = Markup.Escape($"  {Short(t.TrialId)} {t.Parameters.Architecture} {t.Status.ToWire()}");
+                            finished.Value = finished.MaxValue;
+                            finished.StopTask();
+                        }
+                    }
+                }, ct);
+                sweepTask.StopTask();
+            });
+        return final!;
+    }
+
+    static async Task<SweepStatusReport> PollUntilDoneAsync(ISweepGrain sweep, Action<SweepStatusReport> show, CancellationToken ct)
+    {
+        while (true)
+        {
+            var status = await sweep.GetStatus();
+            show(status);
+            if (status.Sweep.State != SweepState.Running) return status;
+            await Task.Delay(PollEvery, ct);
+        }
+    }
+
+    static string Short(string trialId) => trialId[(trialId.LastIndexOf("-t", StringComparison.Ordinal) + 1)..];
+
+    public static string CountsLine(SweepSummary s) =>
+        string.Join(", ", Enum.GetValues<TrialStatus>().Where(st => s.TrialsByStatus.GetValueOrDefault(st) > 0)
+            .Select(st => $"{s.TrialsByStatus[st]} {st.ToWire()}")) + $" of {s.TotalTrials}";
+
+    public static void ShowStatus(SweepStatusReport status)
+    {
+        var s = status.Sweep;
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(s.Id)}[/] ({Markup.Escape(s.Name)}): {s.State.ToString().ToLowerInvariant()}, {Markup.Escape(CountsLine(s))}");
+        var table = new Table().AddColumns("trial", "status", "architecture", "hyperparameters", "epochs", "attempts", s.Metric, "kept");
+        foreach (var t in status.Trials)
+        {
+            var value = t.LastEpoch?.Metric(s.Metric);
+            table.AddRow(Short(t.TrialId), t.Status.ToWire(), t.Parameters.Architecture, Markup.Escape(Describe(t.Parameters)),
+                t.EpochsCompleted.ToString(), t.Attempts.ToString(), value is { } v ? v.ToString("0.000000") : "",
+                t.Kept ? "yes" : "");
+        }
+        AnsiConsole.Write(table);
+        foreach (var t in status.Trials.Where(t => t.Error is not null && t.Status is TrialStatus.Failed or TrialStatus.Diverged))
+            AnsiConsole.MarkupLine($"[red]{Markup.Escape(Short(t.TrialId))}[/]: {Markup.Escape(t.Error!)}");
+    }
+
+    public static void ShowLeaderboard(IReadOnlyList<LeaderboardEntry> entries, string metric)
+    {
+        if (entries.Count == 0)
+        {
+            AnsiConsole.MarkupLine("[yellow]no completed trial has a value for[/] " + Markup.Escape(metric));
+            return;
+        }
+        var table = new Table().Title("leaderboard").AddColumns("rank", "trial", "architecture", "hyperparameters", metric, "kept");
+        foreach (var e in entries)
+            table.AddRow(e.Rank.ToString(), e.TrialId, e.Parameters.Architecture, Markup.Escape(Describe(e.Parameters)),
+                e.Value.ToString("0.000000"), e.Kept ? "yes" : "");
+        AnsiConsole.Write(table);
+    }
+
+    /// <summary>The hyperparameters that were set, compactly: "d=32 lr=0.001 batch=20 noise=0.5".</summary>
+    public static string Describe(Hyperparameters p)
+    {
+        var parts = new List<string>();
+        if (p.EncodingDim is { } d) parts.Add($"d={d}");
+        if (p.HiddenSizes is { } h) parts.Add($"hidden=[{string.Join(',', h)}]");
+        if (p.NoiseFactor is { } n) parts.Add($"noise={n:0.###}{(p.ClipNoise == true ? " clipped" : "")}");
+        if (p.LearningRate is { } lr) parts.Add($"lr={lr:0.#####}");
+        if (p.Optimizer is { } o) parts.Add(o);
+        if (p.BatchSize is { } b) parts.Add($"batch={b}");
+        if (p.Epochs is { } ep) parts.Add($"epochs={ep}");
+        parts.Add($"seed={p.Seed}");
+        return string.Join(' ', parts);
+    }
+}
