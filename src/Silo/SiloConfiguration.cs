@@ -22,6 +22,7 @@ public static class SiloConfiguration
             AdvertisedAddress = Get("ADVERTISED_ADDRESS") ?? Environment.GetEnvironmentVariable("POD_IP") ?? defaults.AdvertisedAddress,
             ClusterId = Get("CLUSTER_ID") ?? defaults.ClusterId,
             OtlpEndpoint = Get("OTLP_ENDPOINT"),
+            ShutdownGrace = Int("SHUTDOWN_GRACE") is { } grace ? TimeSpan.FromSeconds(grace) : defaults.ShutdownGrace,
             Training = new TrainingSiloOptions
             {
                 Slots = Int("SLOTS") ?? 0,
