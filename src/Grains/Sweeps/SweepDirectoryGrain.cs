@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using AeGrid.Abstractions;
+using AeGrid.Grains.Samplers;
 using AeGrid.Grains.Store;
 using Orleans.Concurrency;
 
@@ -23,9 +24,7 @@ public sealed class SweepDirectoryGrain(ITrialStore store) : Grain, ISweepDirect
         }
 
         var id = $"{spec.Name}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant()}";
-        var trials = spec.CreateSampler().Next(spec, [], spec.InitialTrialCount)
-            .Select((p, i) => new TrialConfig(TrialConfig.MakeId(id, i), id, i, p))
-            .ToList();
+        var trials = SamplerFactory.Create(spec).NextTrials(id, [], spec.InitialTrialCount);
         var record = new SweepRecord(id, spec.Name, SweepState.Running, specText, spec.Metric, spec.Maximize,
             DateTimeOffset.UtcNow, null);
         try

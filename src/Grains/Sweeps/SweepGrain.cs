@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using AeGrid.Abstractions;
 using AeGrid.Grains.Hosting;
 using AeGrid.Grains.Placement;
+using AeGrid.Grains.Pruners;
+using AeGrid.Grains.Samplers;
 using AeGrid.Grains.Store;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -29,6 +31,7 @@ public sealed partial class SweepGrain(
     readonly TrainingSiloOptions _options = siloOptions.Value;
     SweepRecord _sweep = null!;
     SweepSpec _spec = null!;
+    IPruner _pruner = null!;
     readonly Dictionary<string, TrialView> _trials = new();
     IGrainTimer? _scheduler;
     bool _refreshRequested = true;
@@ -50,6 +53,7 @@ public sealed partial class SweepGrain(
                     ?? throw new AeGridRequestException($"unknown sweep {SweepId}");
         _sweep = sweep;
         _spec = SweepSpecParser.Parse(sweep.SpecText, sweep.Name);
+        _pruner = PrunerFactory.Create(_spec);
         await RefreshTrialsAsync(cancellationToken);
         foreach (var view in _trials.Values.Where(v => v.Record.EpochsCompleted > 0))
             view.Epochs.AddRange(await store.GetEpochsAsync(view.Record.TrialId, cancellationToken));
@@ -134,7 +138,7 @@ public sealed partial class SweepGrain(
         int free = await FreeSlotsAsync(ct);
         if (free <= 0) return;
 
-        RequestContext.Set(TrainingSlotPlacement.DeviceKindKey, _spec.DeviceKind ?? _options.DeviceKind);
+        if (DeviceKind is { } kind) RequestContext.Set(TrainingSlotPlacement.DeviceKindKey, kind);
         var admitted = pending.Take(free).ToList();
         await Task.WhenAll(admitted.Select(async v =>
         {
@@ -153,11 +157,14 @@ public sealed partial class SweepGrain(
         _refreshRequested = true; // attempts, silos and statuses changed in the store
     }
 
+    /// <summary>The slot kind this sweep's trials need; null: any (sweep files do not choose a device yet).</summary>
+    static string? DeviceKind => null;
+
     async Task<int> FreeSlotsAsync(CancellationToken ct)
     {
         var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active)
             .Select(m => m.SiloAddress.ToParsableString()).ToHashSet();
-        var kind = _spec.DeviceKind;
+        var kind = DeviceKind;
         return (await store.GetSlotLedgerAsync(ct))
             .Where(s => active.Contains(s.Silo) && (kind is null || s.DeviceKind == kind))
             .Sum(s => s.Free);
@@ -168,9 +175,12 @@ public sealed partial class SweepGrain(
         if (!_trials.TryGetValue(report.TrialId, out var view)) return Task.FromResult(false);
         view.Epochs.RemoveAll(e => e.Epoch >= report.Epoch); // a resumed attempt re-reports from its checkpoint
         view.Epochs.Add(report);
-        var others = _trials.Values.Where(v => v != view).Select(v => v.Epochs).ToList();
-        return Task.FromResult(_spec.CreatePruner().ShouldPrune(_spec, view.Epochs, others));
+        var others = _trials.Values.Where(v => v != view).Select(History).ToList();
+        return Task.FromResult(_pruner.ShouldPrune(History(view), others));
     }
+
+    TrialHistory History(TrialView view) =>
+        TrialHistory.FromReports(view.Record.TrialId, view.Record.Status, view.Epochs, _sweep.Metric);
 
     public Task ReportProgress(string trialId, TrialProgress progress)
     {
@@ -271,12 +281,10 @@ public sealed partial class SweepGrain(
     {
         if (trials <= 0) throw new AeGridRequestException($"extend: --trials must be positive, got {trials}");
         await RefreshTrialsAsync(CancellationToken.None);
-        var existing = _trials.Values.OrderBy(v => v.Record.Number).Select(v => v.Record.Parameters).ToList();
-        var added = _spec.CreateSampler().Next(_spec, existing, trials)
-            .Select((p, i) => new TrialConfig(TrialConfig.MakeId(SweepId, existing.Count + i), SweepId, existing.Count + i, p))
-            .ToList();
+        var existing = _trials.Values.Select(v => v.Config).ToList();
+        var added = SamplerFactory.Create(_spec).NextTrials(SweepId, existing, trials);
         if (added.Count == 0)
-            throw new AeGridRequestException($"sweep {SweepId} uses {_spec.Search} search, which has no further trials to add");
+            throw new AeGridRequestException($"sweep {SweepId} uses {_spec.Search.ToString().ToLowerInvariant()} search, which has no further trials to add");
         await store.AddTrialsAsync(SweepId, added);
         await ReopenAsync();
         return added.Count;
