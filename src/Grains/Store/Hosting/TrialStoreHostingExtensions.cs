@@ -1,0 +1,60 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans;
+using Orleans.Hosting;
+using Orleans.Runtime;
+
+namespace AeGrid.Grains.Store;
+
+/// <summary>
+/// Puts a trial store in a silo: <see cref="ITrialStore"/> as a singleton, its options validated at start-up, and its
+/// schema migrated in the silo's first lifecycle stage (before membership, which reads Orleans' tables from PostgreSQL).
+/// Pick one per silo.
+/// </summary>
+public static class TrialStoreHostingExtensions
+{
+    public static ISiloBuilder UsePostgresTrialStore(this ISiloBuilder builder, Action<PostgresStoreOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.AddOptions<PostgresStoreOptions>().Configure(configure);
+        builder.Services.AddSingleton<IConfigurationValidator>(sp =>
+            new PostgresStoreOptionsValidator(sp.GetRequiredService<IOptions<PostgresStoreOptions>>().Value));
+        builder.Services.AddSingleton(sp => PostgresTrialStore.Create(
+            sp.GetRequiredService<IOptions<PostgresStoreOptions>>().Value.ConnectionString, sp.GetRequiredService<ILoggerFactory>()));
+        return builder.AddTrialStore<PostgresTrialStore>();
+    }
+
+    public static ISiloBuilder UseSqliteTrialStore(this ISiloBuilder builder, Action<SqliteStoreOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.AddOptions<SqliteStoreOptions>().Configure(configure);
+        builder.Services.AddSingleton<IConfigurationValidator>(sp =>
+            new SqliteStoreOptionsValidator(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value));
+        builder.Services.AddSingleton(sp => new SqliteTrialStore(
+            sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value.Path, sp.GetRequiredService<ILogger<SqliteTrialStore>>()));
+        return builder.AddTrialStore<SqliteTrialStore>();
+    }
+
+    /// <summary>The store a parsed location names (what the CLI's --store and the silo's configuration give).</summary>
+    public static ISiloBuilder UseTrialStore(this ISiloBuilder builder, StoreLocation location) => location switch
+    {
+        StoreLocation.Sqlite sqlite => builder.UseSqliteTrialStore(o => o.Path = sqlite.Path),
+        StoreLocation.Postgres postgres => builder.UsePostgresTrialStore(o => o.ConnectionString = postgres.ConnectionString),
+        _ => throw new ArgumentOutOfRangeException(nameof(location), location, "unknown kind of store location"),
+    };
+
+    private static ISiloBuilder AddTrialStore<TStore>(this ISiloBuilder builder) where TStore : class, ITrialStore
+    {
+        builder.Services.AddSingleton<ITrialStore>(sp => sp.GetRequiredService<TStore>());
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TrialStoreMigrator>();
+        return builder;
+    }
+}
+
+/// <summary>Migrates the trial store's schema when the silo starts, before anything reads it.</summary>
+internal sealed class TrialStoreMigrator(ITrialStore store) : ILifecycleParticipant<ISiloLifecycle>
+{
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(TrialStoreMigrator), ServiceLifecycleStage.First, ct => store.MigrateAsync(ct));
+}

@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using AeGrid.Abstractions;
+
+namespace AeGrid.Grains.Store;
+
+/// <summary>How values are written into store columns, shared by both stores so their rows read the same.</summary>
+internal static class StoreWire
+{
+    /// <summary>snake_case keys (as the CLI's JSON), nulls left out: a null hyperparameter means "the architecture's default".</summary>
+    private static readonly JsonSerializerOptions HyperparameterJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static string ToJson(Hyperparameters parameters) => JsonSerializer.Serialize(parameters, HyperparameterJson);
+
+    public static Hyperparameters HyperparametersFromJson(string json, string trialId) =>
+        JsonSerializer.Deserialize<Hyperparameters>(json, HyperparameterJson)
+        ?? throw new InvalidDataException($"trial '{trialId}' has null hyperparameters in the store");
+
+    public static string ToWire(this SweepState state) => state.ToString().ToLowerInvariant();
+
+    public static SweepState ParseSweepState(string text) => Enum.Parse<SweepState>(text, ignoreCase: true);
+
+    /// <summary>SQLite keeps times as fixed-width UTC text, so text order is time order (lease comparisons in SQL).</summary>
+    private const string SqliteTimeFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
+
+    public static string ToSqliteTime(DateTimeOffset time) =>
+        time.UtcDateTime.ToString(SqliteTimeFormat, CultureInfo.InvariantCulture);
+
+    public static DateTimeOffset FromSqliteTime(string text) =>
+        DateTimeOffset.ParseExact(text, SqliteTimeFormat, CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    /// <summary>The time with the precision both databases keep (microseconds), so a written value reads back equal.</summary>
+    public static DateTimeOffset ToMicroseconds(DateTimeOffset time) =>
+        new(time.UtcTicks - time.UtcTicks % 10, TimeSpan.Zero);
+}
+
+/// <summary>How an attempt ended, as stored in trial_attempts.outcome.</summary>
+public static class AttemptOutcomes
+{
+    /// <summary>Its lease ran out and another claim closed it.</summary>
+    public const string Expired = "expired";
+    /// <summary>Membership declared its silo dead (<see cref="ITrialStore.AbandonAttemptsOfSiloAsync"/>).</summary>
+    public const string SiloDead = "silo-dead";
+    // Otherwise the outcome is the trial status its owner ended it with (TrialStatus.ToWire(): completed, pending, …).
+
+    /// <summary>True when the attempt was closed by someone other than its owner: its writes are a zombie's.</summary>
+    public static bool IsFencedOut(string? outcome) => outcome is Expired or SiloDead;
+}

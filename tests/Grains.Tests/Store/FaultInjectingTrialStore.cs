@@ -1,0 +1,77 @@
+using AeGrid.Abstractions;
+using AeGrid.Grains.Store;
+
+namespace AeGrid.Grains.Tests.Store;
+
+/// <summary>
+/// Wraps a real store and makes its epoch and checkpoint writes fail (or wait) on demand, to test the writers' retries
+/// and back-pressure against real storage. Everything else passes straight through.
+/// </summary>
+public sealed class FaultInjectingTrialStore(ITrialStore inner) : ITrialStore
+{
+    private int _failuresLeft;
+    private readonly Lock _lock = new();
+    private readonly List<int> _epochBatchSizes = [];
+
+    /// <summary>The next <paramref name="count"/> epoch/checkpoint writes throw before reaching the store.</summary>
+    public void FailNextWrites(int count) => Interlocked.Exchange(ref _failuresLeft, count);
+
+    /// <summary>While set and closed, epoch/checkpoint writes wait for it (a store that hangs).</summary>
+    public TaskCompletionSource? Gate { get; set; }
+
+    public int FailedWrites { get; private set; }
+
+    /// <summary>Sizes of the epoch batches that reached the store.</summary>
+    public IReadOnlyList<int> EpochBatchSizes
+    {
+        get { lock (_lock) return [.. _epochBatchSizes]; }
+    }
+
+    private async Task BeforeWriteAsync(CancellationToken ct)
+    {
+        if (Gate is { } gate) await gate.Task.WaitAsync(ct);
+        if (Interlocked.Decrement(ref _failuresLeft) >= 0)
+        {
+            lock (_lock) FailedWrites++;
+            throw new TimeoutException("injected fault: the store did not answer");
+        }
+        Interlocked.Exchange(ref _failuresLeft, 0);
+    }
+
+    public async Task<int> WriteEpochsAsync(IReadOnlyList<EpochReport> epochs, CancellationToken ct = default)
+    {
+        await BeforeWriteAsync(ct);
+        var written = await inner.WriteEpochsAsync(epochs, ct);
+        lock (_lock) _epochBatchSizes.Add(epochs.Count);
+        return written;
+    }
+
+    public async Task<bool> SaveCheckpointAsync(StoredCheckpoint checkpoint, CancellationToken ct = default)
+    {
+        await BeforeWriteAsync(ct);
+        return await inner.SaveCheckpointAsync(checkpoint, ct);
+    }
+
+    public Task MigrateAsync(CancellationToken ct = default) => inner.MigrateAsync(ct);
+    public Task CreateSweepAsync(SweepRecord sweep, IReadOnlyList<TrialConfig> trials, CancellationToken ct = default) => inner.CreateSweepAsync(sweep, trials, ct);
+    public Task<SweepRecord?> GetSweepAsync(string sweepId, CancellationToken ct = default) => inner.GetSweepAsync(sweepId, ct);
+    public Task<IReadOnlyList<SweepRecord>> ListSweepsAsync(CancellationToken ct = default) => inner.ListSweepsAsync(ct);
+    public Task SetSweepStateAsync(string sweepId, SweepState state, CancellationToken ct = default) => inner.SetSweepStateAsync(sweepId, state, ct);
+    public Task AddTrialsAsync(string sweepId, IReadOnlyList<TrialConfig> trials, CancellationToken ct = default) => inner.AddTrialsAsync(sweepId, trials, ct);
+    public Task<IReadOnlyList<TrialRecord>> GetTrialsAsync(string sweepId, CancellationToken ct = default) => inner.GetTrialsAsync(sweepId, ct);
+    public Task<TrialRecord?> GetTrialAsync(string trialId, CancellationToken ct = default) => inner.GetTrialAsync(trialId, ct);
+    public Task SetTrialStatusAsync(string trialId, TrialStatus status, string? error, CancellationToken ct = default) => inner.SetTrialStatusAsync(trialId, status, error, ct);
+    public Task SetKeptAsync(string sweepId, IReadOnlyCollection<string> keptTrialIds, CancellationToken ct = default) => inner.SetKeptAsync(sweepId, keptTrialIds, ct);
+    public Task<int?> BeginAttemptAsync(string trialId, string silo, TimeSpan lease, CancellationToken ct = default) => inner.BeginAttemptAsync(trialId, silo, lease, ct);
+    public Task<bool> RenewLeaseAsync(string trialId, int attempt, TimeSpan lease, CancellationToken ct = default) => inner.RenewLeaseAsync(trialId, attempt, lease, ct);
+    public Task<bool> EndAttemptAsync(string trialId, int attempt, TrialStatus status, string? error, CancellationToken ct = default) => inner.EndAttemptAsync(trialId, attempt, status, error, ct);
+    public Task<IReadOnlyList<string>> AbandonAttemptsOfSiloAsync(string silo, CancellationToken ct = default) => inner.AbandonAttemptsOfSiloAsync(silo, ct);
+    public Task<IReadOnlyList<AttemptRecord>> GetAttemptsAsync(string trialId, CancellationToken ct = default) => inner.GetAttemptsAsync(trialId, ct);
+    public Task RegisterSiloAsync(string silo, string deviceKind, int slots, CancellationToken ct = default) => inner.RegisterSiloAsync(silo, deviceKind, slots, ct);
+    public Task UnregisterSiloAsync(string silo, CancellationToken ct = default) => inner.UnregisterSiloAsync(silo, ct);
+    public Task<IReadOnlyList<SiloSlots>> GetSlotLedgerAsync(CancellationToken ct = default) => inner.GetSlotLedgerAsync(ct);
+    public Task<IReadOnlyList<EpochReport>> GetEpochsAsync(string trialId, CancellationToken ct = default) => inner.GetEpochsAsync(trialId, ct);
+    public Task<StoredCheckpoint?> LoadCheckpointAsync(string trialId, CancellationToken ct = default) => inner.LoadCheckpointAsync(trialId, ct);
+    public Task SaveModelAsync(StoredModel model, CancellationToken ct = default) => inner.SaveModelAsync(model, ct);
+    public Task<StoredModel?> GetModelAsync(string trialId, CancellationToken ct = default) => inner.GetModelAsync(trialId, ct);
+}

@@ -1,1 +1,0 @@
-namespace AeGrid.TestSupport; internal static class Placeholder { }
