@@ -24,19 +24,23 @@ public static class SiloHostFactory
         else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning);
 
-        using (var bootstrapLogging = LoggerFactory.Create(b => { }))
+        if (!settings.Local && location is not StoreLocation.Postgres)
+            throw new FormatException($"a cluster silo needs PostgreSQL for membership; {location} is not (use --store postgres://…)");
+        if (location is StoreLocation.Postgres postgres)
         {
-            // Fail fast and clearly: the schema must be in place before membership, reminders or grains touch it.
-            await StoreBootstrap.PrepareAsync(location, includeOrleansSchema: !settings.Local, ct);
+            // Orleans' membership and reminder tables must exist before the silo starts; this is also where an
+            // unreachable database is found, before anything else starts.
+            await using var dataSource = Npgsql.NpgsqlDataSource.Create(postgres.ConnectionString);
+            await OrleansAdoNetSchema.ApplyAsync(dataSource, ct);
         }
 
-        builder.Services.AddSingleton(sp => TrialStoreFactory.Create(location, sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton(sp => new EpochWriter(sp.GetRequiredService<ITrialStore>(),
             sp.GetRequiredService<ILogger<EpochWriter>>()));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownGrace + TimeSpan.FromSeconds(5));
 
         builder.UseOrleans(silo =>
         {
+            silo.UseTrialStore(location);
             silo.Configure<ClusterOptions>(o => { o.ClusterId = settings.ClusterId; o.ServiceId = settings.ServiceId; });
             silo.Configure<GrainCollectionOptions>(o => o.DeactivationTimeout = settings.ShutdownGrace);
             if (settings.Local)
@@ -46,7 +50,7 @@ public static class SiloHostFactory
             }
             else
             {
-                var connectionString = location.ConnectionString;
+                var connectionString = ((StoreLocation.Postgres)location).ConnectionString;
                 silo.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = connectionString; });
                 silo.UseAdoNetReminderService(o => { o.Invariant = "Npgsql"; o.ConnectionString = connectionString; });
                 silo.ConfigureEndpoints(IPAddress.Parse(settings.AdvertisedAddress), settings.SiloPort, settings.GatewayPort,

@@ -35,15 +35,17 @@ public sealed class GridSession : IAsyncDisposable
     /// <summary>Connects to the cluster whose membership lives in <paramref name="cluster"/> (a PostgreSQL URL).</summary>
     public static async Task<GridSession> ConnectAsync(string cluster, CancellationToken ct)
     {
-        var location = StoreLocation.Parse(cluster);
-        if (location.Kind != StoreKind.Postgres)
-            throw new CliException($"--cluster must name the PostgreSQL that holds the cluster (postgres://…), got '{cluster}'");
+        StoreLocation location;
+        try { location = StoreLocation.Parse(cluster); }
+        catch (FormatException e) { throw new CliException($"--cluster: {e.Message}", 2); }
+        if (location is not StoreLocation.Postgres postgres)
+            throw new CliException($"--cluster must name the PostgreSQL that holds the cluster (postgres://…), got {location}", 2);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o => { o.ClusterId = "aegrid"; o.ServiceId = "aegrid"; });
-            client.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = location.ConnectionString; });
+            client.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = postgres.ConnectionString; });
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
         });
         var host = builder.Build();
@@ -56,7 +58,7 @@ public sealed class GridSession : IAsyncDisposable
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             host.Dispose();
-            throw new CliException($"cannot reach the cluster at {location.Display}: {StartupErrors.Describe(e)}");
+            throw new CliException($"cannot reach the cluster at {location}: {StartupErrors.Describe(e)}");
         }
         return new GridSession(host, host.Services.GetRequiredService<IClusterClient>(), isLocal: false);
     }

@@ -167,7 +167,7 @@ public sealed partial class TrialGrain(
             {
                 case EpochMetrics metrics:
                     var report = EpochReports.From(config.TrialId, attempt.Number, metrics);
-                    epochWriter.Enqueue(report);
+                    await epochWriter.EnqueueAsync(report);
                     if (await AskSweepToPrune(config, report))
                     {
                         attempt.StopStatus = TrialStatus.Pruned;
