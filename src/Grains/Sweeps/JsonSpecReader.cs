@@ -45,7 +45,7 @@ internal static class JsonSpecReader
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                 {
                     var (keyLine, keyColumn) = positions.At(reader.TokenStartIndex);
-                    var key = new SpecScalar(keyLine, keyColumn, reader.GetString()!, Quoted: true);
+                    var key = new SpecScalar(keyLine, keyColumn, reader.GetString()!, IsText: true);
                     reader.Read();
                     entries.Add(new SpecEntry(key, ReadNode(ref reader, positions)));
                 }
@@ -55,10 +55,10 @@ internal static class JsonSpecReader
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) items.Add(ReadNode(ref reader, positions));
                 return new SpecSequence(line, column, items.ToImmutable());
             case JsonTokenType.String:
-                return new SpecScalar(line, column, reader.GetString()!, Quoted: true);
+                return new SpecScalar(line, column, reader.GetString()!, IsText: true);
             default:
                 // Numbers, true, false and null: plain scalars, typed later exactly as YAML's plain scalars are.
-                return new SpecScalar(line, column, Encoding.UTF8.GetString(reader.ValueSpan), Quoted: false);
+                return new SpecScalar(line, column, Encoding.UTF8.GetString(reader.ValueSpan), IsText: false);
         }
     }
 

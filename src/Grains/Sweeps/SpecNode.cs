@@ -17,27 +17,28 @@ internal abstract record SpecNode(int Line, int Column)
 }
 
 /// <summary>
-/// A scalar as written. <see cref="Quoted"/> scalars (YAML quotes, JSON strings) are always text;
-/// plain ones may be null, a boolean or a number (YAML 1.2 core schema; JSON literals read the same way).
+/// A scalar as written. <see cref="IsText"/> scalars (YAML quoted, block or !!str; JSON strings) are always text, and
+/// error messages quote them; plain ones may be null, a boolean or a number (YAML 1.2 core schema; JSON's literals
+/// and numbers read the same way).
 /// </summary>
-internal sealed record SpecScalar(int Line, int Column, string Text, bool Quoted) : SpecNode(Line, Column)
+internal sealed record SpecScalar(int Line, int Column, string Text, bool IsText) : SpecNode(Line, Column)
 {
-    public bool IsNull => !Quoted && Text is "" or "~" or "null" or "Null" or "NULL";
+    public bool IsNull => !IsText && Text is "" or "~" or "null" or "Null" or "NULL";
 
     public bool TryFlag(out bool flag)
     {
         flag = Text is "true" or "True" or "TRUE";
-        return !Quoted && (flag || Text is "false" or "False" or "FALSE");
+        return !IsText && (flag || Text is "false" or "False" or "FALSE");
     }
 
     public bool TryInteger(out long integer) =>
-        long.TryParse(Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out integer) && !Quoted;
+        long.TryParse(Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out integer) && !IsText;
 
     /// <summary>Finite numbers only: ".inf" and ".nan" are never valid hyperparameters.</summary>
     public bool TryReal(out double real) =>
-        double.TryParse(Text, NumberStyles.Float, CultureInfo.InvariantCulture, out real) && double.IsFinite(real) && !Quoted;
+        double.TryParse(Text, NumberStyles.Float, CultureInfo.InvariantCulture, out real) && double.IsFinite(real) && !IsText;
 
-    public override string Render() => Quoted ? $"\"{Text}\"" : Text;
+    public override string Render() => IsText ? $"\"{Text}\"" : Text;
 
     public override string Describe() => IsNull ? "nothing" : Render();
 }

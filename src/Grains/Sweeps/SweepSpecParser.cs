@@ -71,10 +71,12 @@ public static partial class SweepSpecParser
         public SweepSpec Run()
         {
             foreach (var entry in reader.Entries(top, null)) ReadTopLevel(entry);
+            var sweepName = name
+                ?? throw reader.Error(top, "name", "required: give the sweep a name like 'denoisers' ([a-z0-9._-], at most 64 characters)");
             CheckSpace();
             var spec = new SweepSpec
             {
-                Name = name ?? throw reader.Error(top, "name", "required: give the sweep a name like 'denoisers' ([a-z0-9._-], at most 64 characters)"),
+                Name = sweepName,
                 Metric = metric,
                 Maximize = maximize,
                 Search = search,

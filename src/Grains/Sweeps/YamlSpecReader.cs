@@ -7,6 +7,8 @@ namespace AeGrid.Grains.Sweeps;
 /// <summary>Reads YAML into a <see cref="SpecNode"/> tree from YamlDotNet's event stream, keeping each node's position.</summary>
 internal static class YamlSpecReader
 {
+    private const string StringTag = "tag:yaml.org,2002:str";
+
     /// <summary>The document's root, or null for an empty file. Throws <see cref="SweepSpecException"/> on a syntax error.</summary>
     public static SpecNode? Read(string text, string sourceName)
     {
@@ -42,7 +44,9 @@ internal static class YamlSpecReader
         var start = parser.Current!;
         if (parser.TryConsume<Scalar>(out var scalar))
         {
-            node = new SpecScalar(Line(scalar.Start), Column(scalar.Start), scalar.Value, scalar.Style != ScalarStyle.Plain);
+            // Quoted, block (| >) and !!str-tagged scalars are text; only plain ones may be numbers, booleans or null.
+            var text = scalar.Style != ScalarStyle.Plain || (!scalar.Tag.IsEmpty && scalar.Tag.Value == StringTag);
+            node = new SpecScalar(Line(scalar.Start), Column(scalar.Start), scalar.Value, text);
         }
         else if (parser.TryConsume<SequenceStart>(out var sequenceStart))
         {

@@ -174,6 +174,13 @@ public sealed class SweepSpecParserTests
     }
 
     [Fact]
+    public void A_str_tagged_yaml_number_is_text()
+    {
+        SpecText.Error("name: q\narchitecture: linear\nepochs: !!str 3\n", 3, "epochs", "expected an integer, got \"3\"");
+        Assert.Equal("1", SpecText.Parse("name: '1'\narchitecture: linear\n").Name);
+    }
+
+    [Fact]
     public void A_byte_order_mark_is_ignored()
     {
         Assert.Equal("bom", SpecText.Parse("\uFEFFname: bom\narchitecture: linear\n").Name);
