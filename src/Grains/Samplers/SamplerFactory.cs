@@ -1,0 +1,14 @@
+using AeGrid.Grains.Sweeps;
+
+namespace AeGrid.Grains.Samplers;
+
+/// <summary>The sampler a sweep's `search:` names.</summary>
+public static class SamplerFactory
+{
+    public static ISampler Create(SweepSpec spec) => spec.Search switch
+    {
+        SearchKind.Grid => new GridSampler(spec),
+        SearchKind.Random => new RandomSampler(spec),
+        _ => throw new ArgumentException($"no sampler for search '{spec.Search}'", nameof(spec)),
+    };
+}

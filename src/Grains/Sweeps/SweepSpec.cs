@@ -1,0 +1,45 @@
+namespace AeGrid.Grains.Sweeps;
+
+public enum SearchKind { Grid, Random }
+
+/// <summary>
+/// A parsed, validated sweep file. It never crosses the wire: the spec TEXT is what the client sends and the
+/// sweep grain stores, and both parse it with <see cref="SweepSpecParser"/>. Lists compare by value, so the same
+/// spec written as YAML or JSON gives equal records.
+/// </summary>
+public sealed record SweepSpec
+{
+    /// <summary>[a-z0-9._-], at most 64 characters.</summary>
+    public required string Name { get; init; }
+    /// <summary>What "best" means: one of <see cref="AeGrid.Abstractions.EpochReport.MetricNames"/>.</summary>
+    public required string Metric { get; init; }
+    /// <summary>True when bigger is better (`mode: max`); minimised otherwise.</summary>
+    public required bool Maximize { get; init; }
+    public required SearchKind Search { get; init; }
+    /// <summary>Random search: trials created at the start. Null for a grid, whose size decides.</summary>
+    public int? Trials { get; init; }
+    /// <summary>Seeds the random sampler, and is every trial's training seed unless `seed` is in <see cref="Space"/>.</summary>
+    public required long Seed { get; init; }
+    /// <summary>How many of the best trials' models are kept when the sweep ends.</summary>
+    public required int KeepBest { get; init; }
+    /// <summary>How many times a trial is started before a failure is final.</summary>
+    public required int MaxAttempts { get; init; }
+    public required PrunerSpec Pruner { get; init; }
+    /// <summary>Also checkpoint inside an epoch every N batches; null: only at epoch ends.</summary>
+    public int? CheckpointEveryBatches { get; init; }
+    /// <summary>Hyperparameters every trial shares, in file order (the seed is <see cref="Seed"/>).</summary>
+    public required ValueList<FixedParameter> Fixed { get; init; }
+    /// <summary>What varies between trials, in file order (the grid's nesting order: first key outermost).</summary>
+    public required ValueList<SearchDimension> Space { get; init; }
+
+    /// <summary>The number of grid points: the product of the list lengths (1 for an empty space). Null for random search.</summary>
+    public long? GridSize => Search == SearchKind.Grid
+        ? Space.Aggregate(1L, (product, dimension) => product * ((CategoricalDimension)dimension).Choices.Count)
+        : null;
+
+    /// <summary>Trials to create when the sweep starts: the whole grid, or <see cref="Trials"/> random draws.</summary>
+    public int InitialTrialCount => Search == SearchKind.Grid ? (int)GridSize!.Value : Trials!.Value;
+}
+
+/// <summary>A hyperparameter every trial of the sweep shares.</summary>
+public sealed record FixedParameter(string Parameter, ParameterValue Value);

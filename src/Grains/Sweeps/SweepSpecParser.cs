@@ -1,0 +1,233 @@
+using System.Text.RegularExpressions;
+using AeGrid.Abstractions;
+using AeGrid.Grains.Samplers;
+using AeGrid.Models.Training;
+
+namespace AeGrid.Grains.Sweeps;
+
+/// <summary>
+/// Parses a sweep file (YAML, or JSON by its .json extension or leading '{') into a validated <see cref="SweepSpec"/>.
+/// Runs in the client for early errors and in the sweep grain, which stores the text. Every error is a
+/// <see cref="SweepSpecException"/> naming the file, line, column and key. Unknown keys are errors, not ignored,
+/// and every trial the spec creates is checked against the Models' rules before anything runs.
+/// </summary>
+public static partial class SweepSpecParser
+{
+    /// <summary>Larger grids are refused: they are almost always a mistake, and a random search covers them better.</summary>
+    public const int MaxGridSize = 100_000;
+    public const int MaxTrials = 100_000;
+    public const int DefaultKeepBest = 3;
+    public const int DefaultMaxAttempts = 3;
+    public const string DefaultMetric = "test_mse";
+
+    private static readonly string[] SettingKeys =
+        ["name", "metric", "mode", "search", "trials", "keep_best", "max_attempts", "pruner", "checkpoint_every_batches", "space"];
+    private static readonly string[] TopLevelKeys = [.. SettingKeys, .. HyperparameterCatalog.Names];
+
+    [GeneratedRegex("^[a-z0-9._-]{1,64}$")]
+    private static partial Regex NamePattern();
+
+    public static SweepSpec Parse(string text, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        text = text.TrimStart('\uFEFF');
+        var root = (IsJson(text, sourceName) ? JsonSpecReader.Read(text, sourceName) : YamlSpecReader.Read(text, sourceName))
+            ?? throw new SweepSpecException(sourceName, 1, 1, null, "the file is empty; a sweep needs at least a name and an architecture");
+        var reader = new SpecValueReader(sourceName);
+        var top = reader.Mapping(root, null, "a mapping of sweep settings (name: …, architecture: …) at the top level");
+        return new Reading(reader, top).Run();
+    }
+
+    /// <summary>JSON by extension; otherwise a file that opens with '{' (what `--json` tools and the store hand us).</summary>
+    private static bool IsJson(string text, string sourceName)
+    {
+        var extension = Path.GetExtension(sourceName).ToLowerInvariant();
+        if (extension == ".json") return true;
+        if (extension is ".yaml" or ".yml") return false;
+        return text.TrimStart().StartsWith('{');
+    }
+
+    /// <summary>One parse: the settings read so far and where each hyperparameter was given.</summary>
+    private sealed class Reading(SpecValueReader reader, SpecMapping top)
+    {
+        private string? name;
+        private string metric = DefaultMetric;
+        private bool maximize;
+        private SearchKind search = SearchKind.Grid;
+        private SpecNode? searchNode;
+        private int? trials;
+        private SpecNode? trialsNode;
+        private int keepBest = DefaultKeepBest;
+        private int maxAttempts = DefaultMaxAttempts;
+        private PrunerSpec pruner = new NoPrunerSpec();
+        private int? checkpointEveryBatches;
+        private long seed = 1;
+        private readonly List<FixedParameter> fixedParameters = [];
+        private IReadOnlyList<SearchSpaceParser.ParsedDimension> space = [];
+        private SpecNode? spaceNode;
+        /// <summary>Where each hyperparameter was given (its value node and key), for errors found later.</summary>
+        private readonly Dictionary<string, (SpecNode Node, string Key)> locations = [];
+
+        public SweepSpec Run()
+        {
+            foreach (var entry in reader.Entries(top, null)) ReadTopLevel(entry);
+            var sweepName = name
+                ?? throw reader.Error(top, "name", "required: give the sweep a name like 'denoisers' ([a-z0-9._-], at most 64 characters)");
+            CheckSpace();
+            var spec = new SweepSpec
+            {
+                Name = sweepName,
+                Metric = metric,
+                Maximize = maximize,
+                Search = search,
+                Trials = trials,
+                Seed = seed,
+                KeepBest = keepBest,
+                MaxAttempts = maxAttempts,
+                Pruner = pruner,
+                CheckpointEveryBatches = checkpointEveryBatches,
+                Fixed = new ValueList<FixedParameter>(fixedParameters),
+                Space = new ValueList<SearchDimension>(space.Select(d => d.Dimension)),
+            };
+            ValidateTrials(spec);
+            return spec;
+        }
+
+        private void ReadTopLevel(SpecEntry entry)
+        {
+            var (key, value) = (entry.Key.Text, entry.Value);
+            switch (key)
+            {
+                case "name":
+                    var text = reader.Text(value, key);
+                    name = NamePattern().IsMatch(text)
+                        ? text
+                        : throw reader.Error(value, key, $"must be 1 to 64 of a-z, 0-9, '.', '_', '-', got '{text}'");
+                    break;
+                case "metric":
+                    var metricName = reader.Text(value, key);
+                    metric = EpochReport.MetricNames.Contains(metricName)
+                        ? metricName
+                        : throw reader.Error(value, key, $"unknown metric '{metricName}'; expected one of {string.Join(", ", EpochReport.MetricNames)}");
+                    break;
+                case "mode":
+                    maximize = reader.Text(value, key) switch
+                    {
+                        "min" => false,
+                        "max" => true,
+                        var other => throw reader.Error(value, key, $"expected min or max, got '{other}'"),
+                    };
+                    break;
+                case "search":
+                    searchNode = value;
+                    search = reader.Text(value, key) switch
+                    {
+                        "grid" => SearchKind.Grid,
+                        "random" => SearchKind.Random,
+                        var other => throw reader.Error(value, key, $"expected grid or random, got '{other}'"),
+                    };
+                    break;
+                case "trials":
+                    trialsNode = value;
+                    trials = (int)reader.Integer(value, key, 1, MaxTrials);
+                    break;
+                case "keep_best":
+                    keepBest = reader.Integer(value, key, min: 0);
+                    break;
+                case "max_attempts":
+                    maxAttempts = reader.Integer(value, key, min: 1);
+                    break;
+                case "pruner":
+                    pruner = PrunerSpecParser.Parse(value, reader);
+                    break;
+                case "checkpoint_every_batches":
+                    checkpointEveryBatches = reader.Integer(value, key, min: 1);
+                    break;
+                case "space":
+                    spaceNode = value;
+                    space = SearchSpaceParser.Parse(value, reader);
+                    break;
+                default:
+                    var definition = HyperparameterCatalog.Find(key)
+                        ?? throw reader.Error(entry.Key, key, KeySpelling.UnknownKey(key, TopLevelKeys));
+                    var parameter = reader.Parameter(definition, value, key);
+                    locations[key] = (value, key);
+                    if (key == HyperparameterCatalog.Seed) seed = ((IntegerValue)parameter).Value;
+                    else fixedParameters.Add(new FixedParameter(key, parameter));
+                    break;
+            }
+        }
+
+        private void CheckSpace()
+        {
+            foreach (var dimension in space)
+            {
+                var parameter = dimension.Dimension.Parameter;
+                if (locations.TryGetValue(parameter, out var given))
+                    throw reader.Error(dimension.Entry.Key, dimension.Key,
+                        $"{parameter} is also given at the top level (line {given.Node.Line}); give it in one place");
+                locations[parameter] = (dimension.Entry.Value, dimension.Key);
+            }
+
+            if (!locations.ContainsKey(HyperparameterCatalog.Architecture))
+                throw reader.Error(top, HyperparameterCatalog.Architecture,
+                    "required: give one at the top level (architecture: linear) or several in space (architecture: [linear, deep-mlp])");
+
+            if (search == SearchKind.Random)
+            {
+                if (trials is null)
+                    throw reader.Error(searchNode ?? top, "trials", "random search needs a trial count: trials: N");
+                return;
+            }
+
+            if (trialsNode is not null)
+                throw reader.Error(trialsNode, "trials",
+                    "a grid search runs every combination, so it takes no trial count; remove trials, or use search: random");
+            foreach (var dimension in space.Where(d => d.Dimension is not CategoricalDimension))
+                throw reader.Error(dimension.Entry.Value, dimension.Key, "grid search needs lists; use search: random for distributions");
+
+            long size = 1;
+            foreach (var dimension in space)
+            {
+                size *= ((CategoricalDimension)dimension.Dimension).Choices.Count;
+                if (size > MaxGridSize)
+                    throw reader.Error(spaceNode!, "space",
+                        $"the grid has more than {MaxGridSize:N0} trials ({Describe(space)}); narrow it, or use search: random with trials: N");
+            }
+        }
+
+        private static string Describe(IEnumerable<SearchSpaceParser.ParsedDimension> dimensions) =>
+            string.Join(" × ", dimensions.Select(d => $"{((CategoricalDimension)d.Dimension).Choices.Count} {d.Dimension.Parameter}"));
+
+        /// <summary>
+        /// Builds every trial the sweep starts with and puts it through the Models' validation, so a bad value fails
+        /// here with its line rather than later on a silo. An error in a varied parameter names the trial.
+        /// </summary>
+        private void ValidateTrials(SweepSpec spec)
+        {
+            var initial = SamplerFactory.Create(spec).Next([], spec.InitialTrialCount);
+            for (var number = 0; number < initial.Count; number++)
+            {
+                try
+                {
+                    TrialConfigMapping.Validate(initial[number]);
+                }
+                catch (InvalidHyperparameterException e)
+                {
+                    var (node, key) = locations.TryGetValue(e.Parameter, out var given)
+                        ? given
+                        : locations[HyperparameterCatalog.Architecture];
+                    var problem = e.Message.StartsWith($"{e.Parameter}: ", StringComparison.Ordinal)
+                        ? e.Message[(e.Parameter.Length + 2)..]
+                        : e.Message;
+                    if (!locations.ContainsKey(e.Parameter)) problem = $"{e.Parameter}: {problem}";
+                    if (spec.Space.Count > 0) problem += $" (trial {number}: {TrialLabel(spec, initial[number])})";
+                    throw reader.Error(node, key, problem);
+                }
+            }
+        }
+
+        private static string TrialLabel(SweepSpec spec, Hyperparameters trial) =>
+            string.Join(", ", spec.Space.Select(d => $"{d.Parameter}={HyperparameterCatalog.Get(d.Parameter).Get(trial)}"));
+    }
+}

@@ -1,0 +1,48 @@
+namespace AeGrid.Grains.Tests.Sweeps;
+
+/// <summary>
+/// Each trial a spec creates goes through the Models' own <c>TrainingConfig.Validate</c>; its verdict comes back
+/// pointing at the line that gave the bad value, and names the trial when the value came from the space.
+/// </summary>
+public sealed class SweepSpecModelsValidationTests
+{
+    [Fact]
+    public void An_unknown_architecture_points_at_the_architecture()
+    {
+        SpecText.Error("name: x\narchitecture: lineer\n", 2, "architecture", "unknown architecture 'lineer'; known: linear, deep-mlp");
+    }
+
+    [Fact]
+    public void An_unknown_architecture_in_space_names_the_trial()
+    {
+        SpecText.Error("name: x\nspace:\n  architecture: [linear, convdenoise]\n", 3, "space.architecture",
+            "unknown architecture 'convdenoise'; known: linear, deep-mlp, denoise-mlp, conv-denoise, cluster-mlp (trial 1: architecture=convdenoise)");
+    }
+
+    [Fact]
+    public void A_parameter_an_architecture_lacks_is_reported_at_its_line_with_the_trial()
+    {
+        var error = SpecText.Error("""
+            name: x
+            hidden_sizes: [64]
+            space:
+              architecture: [deep-mlp, linear]
+            """, 2, "hidden_sizes", "linear has no configurable hidden layers");
+        Assert.EndsWith("(trial 1: architecture=linear)", error.Message);
+    }
+
+    [Fact]
+    public void An_unknown_optimizer_is_the_models_verdict()
+    {
+        SpecText.Error("name: x\narchitecture: linear\noptimizer: rmsprop\n", 3, "optimizer", "unknown optimizer 'rmsprop'");
+    }
+
+    [Fact]
+    public void Random_draws_are_validated_too()
+    {
+        // Every draw above 784 (the input size) is refused by the Models; with 20 draws from [700, 900] one is.
+        var error = SpecText.Error("name: x\narchitecture: linear\nsearch: random\ntrials: 20\nspace:\n  encoding_dim: {int: [700, 900]}\n",
+            6, "space.encoding_dim", "must be between 1 and 784");
+        Assert.Contains("(trial ", error.Message);
+    }
+}
