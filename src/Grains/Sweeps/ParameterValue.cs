@@ -6,14 +6,7 @@ namespace AeGrid.Grains.Sweeps;
 /// One hyperparameter value as a sweep file gives it, typed by the parameter's <see cref="ParameterKind"/>.
 /// <see cref="ToString"/> writes it back the way a sweep file spells it (used in error messages and trial labels).
 /// </summary>
-public abstract record ParameterValue
-{
-    public static ParameterValue Of(string text) => new TextValue(text);
-    public static ParameterValue Of(long integer) => new IntegerValue(integer);
-    public static ParameterValue Of(double real) => new RealValue(real);
-    public static ParameterValue Of(bool flag) => new FlagValue(flag);
-    public static ParameterValue Of(ValueList<int> sizes) => new SizesValue(sizes);
-}
+public abstract record ParameterValue;
 
 public sealed record TextValue(string Value) : ParameterValue
 {

@@ -12,8 +12,10 @@ internal abstract record SpecNode(int Line, int Column)
     /// <summary>The node in flow style, as an error message quotes it ("got [0, 0.01]").</summary>
     public abstract string Render();
 
-    /// <summary>What kind of thing this is, for "expected a list, got a mapping".</summary>
+    /// <summary>The node for "expected …, got …": a scalar as written, a collection named and shortened.</summary>
     public abstract string Describe();
+
+    protected static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
 }
 
 /// <summary>
@@ -47,14 +49,12 @@ internal sealed record SpecSequence(int Line, int Column, ImmutableArray<SpecNod
 {
     public override string Render() => $"[{string.Join(", ", Items.Select(i => i.Render()))}]";
     public override string Describe() => $"the list {Shorten(Render())}";
-
-    internal static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
 }
 
 internal sealed record SpecMapping(int Line, int Column, ImmutableArray<SpecEntry> Entries) : SpecNode(Line, Column)
 {
     public override string Render() => $"{{{string.Join(", ", Entries.Select(e => $"{e.Key.Render()}: {e.Value.Render()}"))}}}";
-    public override string Describe() => $"the mapping {SpecSequence.Shorten(Render())}";
+    public override string Describe() => $"the mapping {Shorten(Render())}";
 }
 
 internal sealed record SpecEntry(SpecScalar Key, SpecNode Value);
