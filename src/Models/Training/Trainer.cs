@@ -9,11 +9,29 @@ public static class Trainer
     /// Trains <paramref name="config"/> (defaults filled, validated) on <paramref name="data"/>, resuming from
     /// <paramref name="resume"/> when given. Returns the epochs it ran in this call.
     /// </summary>
+    /// <remarks>
+    /// The config's limit is applied to <paramref name="data"/>'s training split here (a no-op when the catalog
+    /// already applied it). Checks both tokens before every batch: cancel ends with
+    /// <see cref="TrainingOutcome.Cancelled"/>; pause hands a checkpoint at that batch boundary to
+    /// <see cref="ITrainingObserver.OnCheckpoint"/> and ends with <see cref="TrainingOutcome.Paused"/>.
+    /// </remarks>
+    /// <exception cref="InvalidHyperparameterException">Before any training, for a bad config.</exception>
+    /// <exception cref="CheckpointFormatException">The resume checkpoint is unusable or made for another model.</exception>
     public static TrainingResult Run(TrainingConfig config, Dataset data, TrainingOptions options, Checkpoint? resume,
         ITrainingObserver observer, CancellationToken cancel, CancellationToken pause = default)
-        => throw new NotImplementedException();
+    {
+        var filled = config.WithDefaults();
+        filled.Validate();
+        var device = ComputeDevice.Select(options);
+        using var session = TrainingSession.Start(filled, data, device, resume);
+        return session.Train(options, observer, cancel, pause);
+    }
 
     /// <summary>Rebuilds the trained model from a checkpoint and evaluates it on the test split (test MSE etc.).</summary>
+    /// <remarks>Test figures equal those the epoch reported; see <see cref="TrainedModel.Evaluate"/> for the rest.</remarks>
     public static EpochMetrics Evaluate(TrainingConfig config, Dataset data, Checkpoint checkpoint, TrainingOptions options)
-        => throw new NotImplementedException();
+    {
+        using var model = TrainedModel.FromCheckpoint(config, checkpoint, options);
+        return model.Evaluate(data);
+    }
 }

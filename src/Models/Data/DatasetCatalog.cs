@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+
+namespace AeGrid.Models.Data;
+
+/// <summary>
+/// Finds and loads datasets by name or path. A known name (mnist, fashion-mnist) is looked up, in order, in
+/// $AEGRID_DATA/&lt;name&gt;, ~/.aegrid/data/&lt;name&gt; and /usr/share/datasets/&lt;name&gt; (where Debian's
+/// dataset-fashion-mnist package installs); the first directory holding all four IDX files wins. Anything else
+/// must be a directory holding them. Loaded datasets are cached per (directory, limit) for the life of the
+/// process, because many trials in one silo train on the same data; treat them as read-only.
+/// </summary>
+public static class DatasetCatalog
+{
+    public static IReadOnlyList<string> KnownNames { get; } = ["mnist", "fashion-mnist"];
+
+    static readonly ConcurrentDictionary<(string Directory, int? Limit), Lazy<Dataset>> Cache = new();
+
+    /// <summary>mnist / fashion-mnist from $AEGRID_DATA/&lt;name&gt;, ~/.aegrid/data/&lt;name&gt;, /usr/share/datasets/&lt;name&gt;; or a directory path.</summary>
+    /// <param name="limit">Use only the first N training images (the test split is untouched); must be positive.</param>
+    public static Dataset Load(string nameOrPath, int? limit = null)
+    {
+        if (limit is <= 0) throw new ArgumentOutOfRangeException(nameof(limit), limit, $"limit must be positive, got {limit}");
+        var directory = Path.GetFullPath(Resolve(nameOrPath));
+        var name = IsKnownName(nameOrPath) ? nameOrPath : directory;
+        var dataset = Cached((directory, limit), () => limit is null
+            ? ReadDirectory(name, directory)
+            : Limited(Load(nameOrPath), limit.Value));
+        // The same directory may be asked for by name and by path: share the pixels, report the caller's name.
+        return dataset.Name == name ? dataset : dataset with { Name = name };
+    }
+
+    /// <summary>The directory <paramref name="nameOrPath"/> stands for; throws <see cref="DatasetNotFoundException"/> listing every place searched.</summary>
+    public static string Resolve(string nameOrPath) =>
+        Resolve(nameOrPath, IsKnownName(nameOrPath) ? SearchDirectories(nameOrPath) : []);
+
+    /// <summary><see cref="Resolve(string)"/> with the places a known name is searched given explicitly.</summary>
+    internal static string Resolve(string nameOrPath, IReadOnlyList<string> candidates)
+    {
+        if (string.IsNullOrWhiteSpace(nameOrPath))
+            throw new DatasetNotFoundException(nameOrPath, "dataset: a name (mnist, fashion-mnist) or a directory is required");
+        if (IsKnownName(nameOrPath))
+        {
+            var found = candidates.FirstOrDefault(candidate => IdxFiles.Missing(candidate).Count == 0);
+            if (found is not null) return found;
+            var searched = candidates.Select(candidate => $"  {candidate}: {WhyNotThere(candidate)}");
+            throw new DatasetNotFoundException(nameOrPath,
+                $"dataset '{nameOrPath}' not found. Searched:{Environment.NewLine}{string.Join(Environment.NewLine, searched)}{Environment.NewLine}" +
+                $"Run `aegrid data fetch {nameOrPath}`, or set AEGRID_DATA to a directory holding {nameOrPath}/ with the four IDX files.");
+        }
+        if (Directory.Exists(nameOrPath))
+        {
+            var missing = IdxFiles.Missing(nameOrPath);
+            if (missing.Count > 0)
+                throw new DatasetNotFoundException(nameOrPath,
+                    $"dataset directory {nameOrPath} lacks {string.Join(", ", missing)} (each may also end in .gz)");
+            return nameOrPath;
+        }
+        if (LooksLikePath(nameOrPath))
+            throw new DatasetNotFoundException(nameOrPath, $"dataset directory {nameOrPath} does not exist");
+        throw new DatasetNotFoundException(nameOrPath,
+            $"unknown dataset '{nameOrPath}': use one of {string.Join(", ", KnownNames)}, or a directory holding the four IDX files");
+    }
+
+    /// <summary>Where a known name is looked for, in order.</summary>
+    public static IReadOnlyList<string> SearchDirectories(string name)
+    {
+        var directories = new List<string>();
+        var fromEnvironment = Environment.GetEnvironmentVariable("AEGRID_DATA");
+        if (!string.IsNullOrEmpty(fromEnvironment)) directories.Add(Path.Combine(fromEnvironment, name));
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        if (!string.IsNullOrEmpty(home)) directories.Add(Path.Combine(home, ".aegrid", "data", name));
+        directories.Add(Path.Combine("/usr/share/datasets", name));
+        return directories;
+    }
+
+    /// <summary>Whether <paramref name="name"/> is one of <see cref="KnownNames"/> (exact spelling).</summary>
+    public static bool IsKnownName(string name) => KnownNames.Contains(name, StringComparer.Ordinal);
+
+    /// <summary>Forgets every cached dataset (tests, or a silo that wants its memory back).</summary>
+    public static void ClearCache() => Cache.Clear();
+
+    static Dataset Cached((string, int?) key, Func<Dataset> load)
+    {
+        var lazy = Cache.GetOrAdd(key, _ => new Lazy<Dataset>(load, LazyThreadSafetyMode.ExecutionAndPublication));
+        try
+        {
+            return lazy.Value;
+        }
+        catch
+        {
+            // Don't remember a failure: the files may be fixed or fetched before the next attempt.
+            Cache.TryRemove(new KeyValuePair<(string, int?), Lazy<Dataset>>(key, lazy));
+            throw;
+        }
+    }
+
+    static Dataset ReadDirectory(string name, string directory)
+    {
+        var (train, test) = IdxFiles.ReadSplits(directory);
+        return new Dataset(name, train, test) { Directory = directory };
+    }
+
+    static Dataset Limited(Dataset full, int limit) => full with { Train = full.Train.Take(limit) };
+
+    static string WhyNotThere(string directory)
+    {
+        if (!Directory.Exists(directory)) return "no such directory";
+        return "lacks " + string.Join(", ", IdxFiles.Missing(directory));
+    }
+
+    static bool LooksLikePath(string value) =>
+        value.Contains(Path.DirectorySeparatorChar) || value.Contains('/') || value.StartsWith('.') || value.StartsWith('~');
+}

@@ -1,0 +1,17 @@
+using static TorchSharp.torch;
+
+namespace AeGrid.Models.Training;
+
+/// <summary>Gaussian input corruption for denoising: x + factor·N(0,1), optionally clipped back to [0,1].</summary>
+internal static class InputNoise
+{
+    public static Tensor Apply(Tensor clean, double factor, bool clip, Generator generator)
+    {
+        using var scope = NewDisposeScope();
+        // Drawn on the CPU generator, then moved: the same seed corrupts the same way on every device.
+        var noise = randn(clean.shape, generator: generator).to(clean.device);
+        var noisy = clean + noise * factor;
+        if (clip) noisy = noisy.clamp(0, 1);
+        return noisy.MoveToOuterDisposeScope();
+    }
+}
