@@ -43,10 +43,10 @@ public sealed class PostgresClusteringTests(PostgresServer server, ITestOutputHe
 
             // The heartbeat query (UpdateIAmAlivetimeKey), which the silos only run every few minutes.
             var table = first.Services.GetRequiredService<IMembershipTable>();
-            var self = (await table.ReadAll()).Members.Select(m => m.Item1).Single(m => m.SiloName == "silo-1");
+            var self = (await table.ReadAllAsync()).Members.Select(m => m.Item1).Single(m => m.SiloName == "silo-1");
             var beat = DateTime.UtcNow.AddSeconds(1);
             self.IAmAliveTime = beat;
-            await table.UpdateIAmAlive(self);
+            await table.UpdateIAmAliveAsync(self);
             Assert.Equal(beat, ((DateTime)(await ScalarAsync(connectionString,
                 "SELECT IAmAliveTime FROM OrleansMembershipTable WHERE DeploymentId = $1 AND SiloName = 'silo-1'", clusterId))!)
                 .ToUniversalTime(), TimeSpan.FromMilliseconds(1));
@@ -82,7 +82,7 @@ public sealed class PostgresClusteringTests(PostgresServer server, ITestOutputHe
         // Both left gracefully: their rows say Dead (6), and the defunct-entry cleanup (CleanupDefunctSiloEntriesKey) removes them.
         Assert.Equal(2L, await ScalarAsync(connectionString,
             "SELECT count(*) FROM OrleansMembershipTable WHERE DeploymentId = $1 AND Status = 6", clusterId));
-        await first.Services.GetRequiredService<IMembershipTable>().CleanupDefunctSiloEntries(DateTimeOffset.UtcNow.AddMinutes(1));
+        await first.Services.GetRequiredService<IMembershipTable>().CleanupDefunctSiloEntriesAsync(DateTimeOffset.UtcNow.AddMinutes(1));
         Assert.Equal(0L, await ScalarAsync(connectionString, "SELECT count(*) FROM OrleansMembershipTable WHERE DeploymentId = $1", clusterId));
     }
 

@@ -662,16 +662,18 @@ public sealed partial class SqliteTrialStore : ITrialStore, IAsyncDisposable, ID
         }
     }
 
+    /// <summary>Runs a read on its own connection (WAL: never waits for the writer); failures come back in the task.</summary>
     private Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken ct)
     {
-        ct.ThrowIfCancellationRequested();
-        using var connection = Open();
-        return Task.FromResult(read(connection));
+        try
+        {
+            ct.ThrowIfCancellationRequested();
+            using var connection = Open();
+            return Task.FromResult(read(connection));
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<T>(e);
+        }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Store {Path}: applied schema migration {Version} ({Description})")]
-    private static partial void LogMigrationApplied(ILogger logger, string path, int version, string description);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Dropped {Count} epoch rows from attempts that are no longer current (fenced out)")]
-    private static partial void LogFencedEpochsDropped(ILogger logger, int count);
 }
