@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Npgsql;
 using Xunit;
@@ -63,7 +61,7 @@ public sealed partial class PostgresServer : IAsyncLifetime, IAsyncDisposable
 
         for (var tries = 1; ; tries++)
         {
-            Port = FreeLoopbackPort();
+            Port = LoopbackPorts.Free();
             try
             {
                 await StartAsync();
@@ -177,13 +175,6 @@ public sealed partial class PostgresServer : IAsyncLifetime, IAsyncDisposable
         {
             return false;
         }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     private static string FindBinDirectory()

@@ -8,6 +8,12 @@ namespace AeGrid.Grains.Store;
 /// Implemented by <see cref="SqliteTrialStore"/> (embedded default) and <see cref="PostgresTrialStore"/>;
 /// one contract suite tests both.
 /// </summary>
+/// <remarks>
+/// Ids that do not exist give <see cref="KeyNotFoundException"/> from writes that need them (and null from reads).
+/// "The trial's current attempt" is its latest attempt (<see cref="TrialRecord.Attempts"/>), as long as no one else closed
+/// it: an attempt closed as <see cref="AttemptOutcomes.Expired"/> or <see cref="AttemptOutcomes.SiloDead"/> is fenced out,
+/// while one its owner ended with <see cref="EndAttemptAsync"/> may still land its last epoch rows.
+/// </remarks>
 public interface ITrialStore
 {
     /// <summary>Creates or upgrades the schema (versioned migrations). Safe to call from every process at start-up.</summary>
@@ -36,14 +42,17 @@ public interface ITrialStore
     /// Opens a new attempt of the trial on <paramref name="silo"/>, atomically, only if (a) no other attempt of the trial is
     /// open with an unexpired lease and (b) the silo has a free slot (open attempts on it &lt; its registered slots).
     /// Closes any expired open attempt of the trial first. Sets the trial Running. Returns the new attempt number (1, 2, …)
-    /// or null when refused.
+    /// or null when refused — also when the silo is not registered or the trial is in a final state (set it Pending to
+    /// re-run it). Lease times are the database's clock on PostgreSQL.
     /// </summary>
     Task<int?> BeginAttemptAsync(string trialId, string silo, TimeSpan lease, CancellationToken ct = default);
     /// <summary>Extends the lease of an open attempt; false when this attempt is no longer the trial's current open one.</summary>
     Task<bool> RenewLeaseAsync(string trialId, int attempt, TimeSpan lease, CancellationToken ct = default);
     /// <summary>
     /// Closes the attempt and sets the trial's status (final, or Pending to be re-run) and error, only if this attempt is
-    /// the trial's current one; false otherwise (a fenced-out zombie).
+    /// the trial's current one; false otherwise (a fenced-out zombie). Ending it again with the same status returns true
+    /// (a retried call). The attempt's outcome becomes the status's wire name (completed, pending, …).
+    /// Flush the <see cref="EpochWriter"/> first so the last epochs are stored before the trial reads as finished.
     /// </summary>
     Task<bool> EndAttemptAsync(string trialId, int attempt, TrialStatus status, string? error, CancellationToken ct = default);
     /// <summary>Closes every open attempt on a silo that membership declared dead; returns the trial ids set back to pending.</summary>

@@ -34,10 +34,6 @@ internal static class StoreWire
     public static DateTimeOffset FromSqliteTime(string text) =>
         DateTimeOffset.ParseExact(text, SqliteTimeFormat, CultureInfo.InvariantCulture,
             DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
-
-    /// <summary>The time with the precision both databases keep (microseconds), so a written value reads back equal.</summary>
-    public static DateTimeOffset ToMicroseconds(DateTimeOffset time) =>
-        new(time.UtcTicks - time.UtcTicks % 10, TimeSpan.Zero);
 }
 
 /// <summary>How an attempt ended, as stored in trial_attempts.outcome.</summary>

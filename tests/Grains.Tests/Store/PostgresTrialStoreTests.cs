@@ -54,7 +54,7 @@ public sealed class PostgresTrialStoreTests(PostgresServer server, ITestOutputHe
         Assert.Equal(Enumerable.Range(1, rows).Select(e => 1.0 / e), stored.Select(e => e.TestMse));
         Assert.Equal(rows, (await Store.GetTrialAsync(trialId))!.EpochsCompleted);
         Assert.True(log.Count(Microsoft.Extensions.Logging.LogLevel.Warning, "retrying") >= 1, "the outage was noticed");
-        Assert.Equal(1, log.Count(Microsoft.Extensions.Logging.LogLevel.Information, "reachable again"));
+        Assert.True(log.Count(Microsoft.Extensions.Logging.LogLevel.Information, "reachable again") >= 1, "the recovery was logged");
     }
 
     [Fact]

@@ -53,8 +53,10 @@ public static class TrialStoreHostingExtensions
 }
 
 /// <summary>Migrates the trial store's schema when the silo starts, before anything reads it.</summary>
-internal sealed class TrialStoreMigrator(ITrialStore store) : ILifecycleParticipant<ISiloLifecycle>
+/// <remarks>The store is resolved only then: after Orleans has validated the options it is built from.</remarks>
+internal sealed class TrialStoreMigrator(IServiceProvider services) : ILifecycleParticipant<ISiloLifecycle>
 {
     public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(TrialStoreMigrator), ServiceLifecycleStage.First, ct => store.MigrateAsync(ct));
+        lifecycle.Subscribe(nameof(TrialStoreMigrator), ServiceLifecycleStage.First,
+            ct => services.GetRequiredService<ITrialStore>().MigrateAsync(ct));
 }

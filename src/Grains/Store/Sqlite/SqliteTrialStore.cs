@@ -376,6 +376,7 @@ public sealed partial class SqliteTrialStore : ITrialStore, IAsyncDisposable, ID
             var writers = CurrentWriters(connection, tx, rows.Select(r => r.TrialId).Distinct());
             using var upsert = Command(connection, tx, UpsertEpoch,
                 [.. EpochColumns.Select(c => ("$" + c, (object?)null)), ("$written_at", Now())]);
+            upsert.Prepare();
             var written = 0;
             var touched = new HashSet<string>();
             foreach (var row in rows)
@@ -500,23 +501,24 @@ public sealed partial class SqliteTrialStore : ITrialStore, IAsyncDisposable, ID
             {string.Join(", ", EpochColumns.Skip(2).Append("written_at").Select(c => $"{c} = excluded.{c}"))}
         """;
 
+    /// <summary>Binds a row to the upsert's parameters, which are in <see cref="EpochColumns"/> order.</summary>
     private static void BindEpoch(SqliteCommand command, EpochReport row)
     {
         var p = command.Parameters;
-        p["$trial_id"].Value = row.TrialId;
-        p["$epoch"].Value = row.Epoch;
-        p["$attempt"].Value = row.Attempt;
-        p["$train_mse"].Value = Real(row.TrainMse);
-        p["$test_mse"].Value = Real(row.TestMse);
-        p["$test_psnr"].Value = Real(row.TestPsnr);
-        p["$noisy_input_mse"].Value = Real(row.NoisyInputMse);
-        p["$noisy_input_psnr"].Value = Real(row.NoisyInputPsnr);
-        p["$nmi"].Value = Real(row.Nmi);
-        p["$cluster_accuracy"].Value = Real(row.ClusterAccuracy);
-        p["$baseline_nmi"].Value = Real(row.BaselineNmi);
-        p["$baseline_cluster_accuracy"].Value = Real(row.BaselineClusterAccuracy);
-        p["$samples_per_second"].Value = Real(row.SamplesPerSecond);
-        p["$wall_seconds"].Value = Real(row.WallSeconds);
+        p[0].Value = row.TrialId;
+        p[1].Value = row.Epoch;
+        p[2].Value = row.Attempt;
+        p[3].Value = Real(row.TrainMse);
+        p[4].Value = Real(row.TestMse);
+        p[5].Value = Real(row.TestPsnr);
+        p[6].Value = Real(row.NoisyInputMse);
+        p[7].Value = Real(row.NoisyInputPsnr);
+        p[8].Value = Real(row.Nmi);
+        p[9].Value = Real(row.ClusterAccuracy);
+        p[10].Value = Real(row.BaselineNmi);
+        p[11].Value = Real(row.BaselineClusterAccuracy);
+        p[12].Value = Real(row.SamplesPerSecond);
+        p[13].Value = Real(row.WallSeconds);
     }
 
     /// <summary>NaN as the text 'NaN' (a bound NaN would become NULL, which means "not measured").</summary>
@@ -660,16 +662,18 @@ public sealed partial class SqliteTrialStore : ITrialStore, IAsyncDisposable, ID
         }
     }
 
+    /// <summary>Runs a read on its own connection (WAL: never waits for the writer); failures come back in the task.</summary>
     private Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken ct)
     {
-        ct.ThrowIfCancellationRequested();
-        using var connection = Open();
-        return Task.FromResult(read(connection));
+        try
+        {
+            ct.ThrowIfCancellationRequested();
+            using var connection = Open();
+            return Task.FromResult(read(connection));
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<T>(e);
+        }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Store {Path}: applied schema migration {Version} ({Description})")]
-    private static partial void LogMigrationApplied(ILogger logger, string path, int version, string description);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Dropped {Count} epoch rows from attempts that are no longer current (fenced out)")]
-    private static partial void LogFencedEpochsDropped(ILogger logger, int count);
 }

@@ -51,8 +51,8 @@ public sealed partial class CheckpointWriter : IAsyncDisposable
                 throw new InvalidOperationException(
                     $"the checkpoint writer is shut down: the checkpoint of trial '{checkpoint.TrialId}' (epoch {checkpoint.Epoch}) was not accepted");
             _waiting[checkpoint.TrialId] = (++_seq, checkpoint);
+            _wake.Release(); // under the lock: DisposeAsync disposes _wake only after _closed is seen here
         }
-        _wake.Release();
     }
 
     /// <summary>Completes when every checkpoint enqueued before this call is saved, refused as fenced out, or superseded.</summary>
@@ -71,8 +71,11 @@ public sealed partial class CheckpointWriter : IAsyncDisposable
     /// <summary>Stops taking checkpoints and waits up to <see cref="StoreWriterOptions.DisposeTimeout"/> for the waiting ones.</summary>
     public async ValueTask DisposeAsync()
     {
-        lock (_lock) _closed = true;
-        _wake.Release();
+        lock (_lock)
+        {
+            _closed = true;
+            _wake.Release();
+        }
         try
         {
             await _loop.WaitAsync(_options.DisposeTimeout).ConfigureAwait(false);
