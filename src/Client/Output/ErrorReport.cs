@@ -1,0 +1,26 @@
+namespace AeGrid.Client.Output;
+
+/// <summary>How `aegrid` reports a failure: one line on stderr, prefixed "error:".</summary>
+internal static class ErrorReport
+{
+    /// <summary>Set to 1 to get stack traces of unexpected errors.</summary>
+    public const string DebugVariable = "AEGRID_DEBUG";
+
+    public static void Write(TextWriter error, string message) =>
+        error.WriteLine($"error: {OneLine(message)}");
+
+    /// <summary>A bug or an environment problem we did not anticipate: still one line unless debugging.</summary>
+    public static void Unexpected(TextWriter error, Exception exception)
+    {
+        var debugging = Environment.GetEnvironmentVariable(DebugVariable) is { Length: > 0 } value && value != "0";
+        Write(error, $"{exception.GetType().Name}: {exception.Message}"
+                     + (debugging ? "" : $" (set {DebugVariable}=1 for the stack trace)"));
+        if (debugging)
+        {
+            error.WriteLine(exception);
+        }
+    }
+
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+}
