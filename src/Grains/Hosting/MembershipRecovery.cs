@@ -21,8 +21,11 @@ public sealed partial class MembershipRecovery(
     {
         try
         {
-            await foreach (var update in membership.MembershipUpdates.WithCancellation(stoppingToken))
+            ClusterMembershipSnapshot? previous = null;
+            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(stoppingToken))
             {
+                var update = previous is null ? snapshot.AsUpdate() : snapshot.CreateUpdate(previous);
+                previous = snapshot;
                 foreach (var change in update.Changes.Where(c => c.Status == SiloStatus.Dead))
                     await RecoverAsync(change.SiloAddress.ToParsableString(), stoppingToken);
             }

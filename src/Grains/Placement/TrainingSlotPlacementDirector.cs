@@ -21,7 +21,7 @@ public sealed class TrainingSlotPlacementDirector(ITrialStore store) : IPlacemen
     public async Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
         var compatible = context.GetCompatibleSilos(target);
-        if (compatible.Count == 0) throw new OrleansException("no silo can host trial grains");
+        if (compatible.Length == 0) throw new OrleansException("no silo can host trial grains");
         var wantedKind = target.RequestContextData?.TryGetValue(TrainingSlotPlacement.DeviceKindKey, out var kind) == true
             ? kind as string : null;
 
@@ -49,7 +49,7 @@ public sealed class TrainingSlotPlacementDirector(ITrialStore store) : IPlacemen
                 }
             }
             // With no free slot anywhere we still must return a silo: the trial's claim will then refuse and the sweep retries.
-            best ??= compatible[Random.Shared.Next(compatible.Count)];
+            best ??= compatible[Random.Shared.Next(compatible.Length)];
             var key = best.ToParsableString();
             _placedSinceRefresh[key] = _placedSinceRefresh.GetValueOrDefault(key) + 1;
             return best;
