@@ -18,6 +18,11 @@ internal static class Program
         {
             new TrainCommand(),
             new DataCommand(datasetSources),
+            new RunCommand(),
+            new SweepCommand(),
+            new BestCommand(),
+            new ExportCommand(),
+            new SiloCommand(),
         };
         HelpWithExamplesAction.InstallOn(root);
         VersionAction.InstallOn(root, typeof(Program).Assembly);

@@ -23,6 +23,11 @@ internal static class CommandAction
                 ErrorReport.Write(context.Error, e.Message);
                 return e.ExitCode;
             }
+            catch (Exception e) when (GridErrors.Describe(e) is { } grid)
+            {
+                ErrorReport.Write(context.Error, grid.Message);
+                return grid.ExitCode;
+            }
             catch (InvalidHyperparameterException e)
             {
                 ErrorReport.Write(context.Error, $"invalid hyperparameter {e.Message}");

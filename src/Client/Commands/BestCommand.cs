@@ -1,36 +1,48 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using AeGrid.Abstractions;
+using AeGrid.Client.Cli;
 using AeGrid.Client.Grid;
 using AeGrid.Client.Output;
 
 namespace AeGrid.Client.Commands;
 
-/// <summary>`aegrid best ID`: the leaderboard of a sweep.</summary>
-public static class BestCommand
+/// <summary>`aegrid best ID`: a sweep's leaderboard.</summary>
+internal sealed class BestCommand : Command, ICommandWithExamples
 {
-    public static Command Create()
+    readonly GridOptions _grid = new();
+    readonly Argument<string> _id = SweepCommand.SweepIdArgument();
+    readonly Option<int?> _top = OptionFactory.WholeNumber("--top", "How many rows [default: 10]");
+    readonly Option<string?> _metric = OptionFactory.Choice("--metric", "Rank by this metric instead of the sweep's", [.. EpochReport.MetricNames]);
+
+    public BestCommand() : base("best", "Print a sweep's leaderboard: completed trials, best first.")
     {
-        var grid = new GridOptions();
-        var id = new Argument<string>("id") { Description = "The sweep id." };
-        var top = new Option<int>("--top") { Description = "How many rows.", DefaultValueFactory = _ => 10 };
-        var metric = new Option<string?>("--metric") { Description = "Rank by this metric instead of the sweep's (test_mse, nmi, …)." };
-        var command = new Command("best", "Print a sweep's leaderboard (completed trials, best first).") { id, top, metric };
-        grid.AddTo(command);
-        command.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
-        {
-            if (parse.GetValue(top) < 1) throw new CliException($"--top must be at least 1, got {parse.GetValue(top)}", 2);
-            var metricName = parse.GetValue(metric);
-            if (metricName is not null && !AeGrid.Abstractions.EpochReport.MetricNames.Contains(metricName))
-                throw new CliException($"--metric: unknown metric '{metricName}'; known: {string.Join(", ", AeGrid.Abstractions.EpochReport.MetricNames)}", 2);
-            await using var session = await grid.OpenAsync(parse, ct);
-            var sweep = SweepCommands.SweepOf(session, parse.GetValue(id)!);
-            var status = await sweep.GetStatus();
-            var board = await sweep.GetLeaderboard(parse.GetValue(top), metricName);
-            if (parse.GetValue(grid.Json))
-                Console.WriteLine(GridJson.Write(new JsonObject { ["id"] = status.Sweep.Id, ["metric"] = metricName ?? status.Sweep.Metric, ["leaderboard"] = GridJson.Leaderboard(board) }));
-            else SweepDisplay.ShowLeaderboard(board, metricName ?? status.Sweep.Metric);
-            return 0;
-        }));
-        return command;
+        Arguments.Add(_id);
+        Options.Add(_top);
+        Options.Add(_metric);
+        _grid.AddTo(this);
+        SetAction(CommandAction.Create(RunAsync));
+    }
+
+    public IReadOnlyList<string> Examples { get; } = ["aegrid best quick-1a2b3c --top 3", "aegrid best quick-1a2b3c --metric nmi --json"];
+
+    async Task<int> RunAsync(CommandContext context)
+    {
+        var top = context.ParseResult.GetValue(_top) ?? 10;
+        if (top < 1) throw CliException.InvalidInput($"--top must be at least 1, got {top}");
+        var metric = context.ParseResult.GetValue(_metric);
+        await using var session = await _grid.OpenAsync(context);
+        var sweep = SweepCommand.SweepOf(session, context.ParseResult.GetValue(_id)!);
+        var status = await sweep.GetStatus();
+        var board = await sweep.GetLeaderboard(top, metric);
+        if (context.ParseResult.GetValue(_grid.Json))
+            context.Out.WriteLine(GridJson.Write(new JsonObject
+            {
+                ["id"] = status.Sweep.Id,
+                ["metric"] = metric ?? status.Sweep.Metric,
+                ["leaderboard"] = GridJson.Leaderboard(board),
+            }));
+        else SweepDisplay.ShowLeaderboard(context.OutConsole, board, metric ?? status.Sweep.Metric);
+        return ExitCodes.Success;
     }
 }

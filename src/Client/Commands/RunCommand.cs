@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using AeGrid.Abstractions;
+using AeGrid.Client.Cli;
 using AeGrid.Client.Grid;
 using AeGrid.Client.Output;
 using AeGrid.Grains.Sweeps;
@@ -8,87 +8,93 @@ using Microsoft.Extensions.Logging;
 
 namespace AeGrid.Client.Commands;
 
-/// <summary>`aegrid run SPEC`: a whole sweep on this machine, in-process silo, embedded store by default.</summary>
-public static class RunCommand
+/// <summary>
+/// `aegrid run SPEC`: a whole sweep on this machine: a silo in this process, the embedded store unless --store names
+/// PostgreSQL. A sweep of the same name left running by an interrupted `aegrid run` is resumed, not started twice.
+/// </summary>
+internal sealed class RunCommand : Command, ICommandWithExamples
 {
-    public static Command Create()
+    readonly Argument<FileInfo> _spec = new("spec") { Description = "The sweep file (YAML or JSON)" };
+    readonly Option<string?> _store = new("--store")
     {
-        var spec = new Argument<FileInfo>("spec") { Description = "The sweep file (YAML or JSON)." };
-        var store = new Option<string?>("--store")
-        {
-            Description = "Where to keep sweeps: a SQLite file (default ~/.aegrid/aegrid.db or $AEGRID_STORE) or postgres://…",
-        };
-        var slots = new Option<int>("--slots") { Description = "Trainings at once on this machine.", DefaultValueFactory = _ => 1 };
-        var threads = new Option<int?>("--threads") { Description = "Torch threads per training (default: torch's choice)." };
-        var device = new Option<string>("--device") { Description = "cpu or cuda slots.", DefaultValueFactory = _ => "cpu" };
-        device.AcceptOnlyFromAmong("cpu", "cuda");
-        var top = new Option<int>("--top") { Description = "Leaderboard rows to show.", DefaultValueFactory = _ => 10 };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object (sweep id, counts by state, leaderboard) on the last line." };
-        var verbose = new Option<bool>("--verbose") { Description = "Show the silo's log." };
-        var command = new Command("run", "Run a sweep to the end on this machine and print its leaderboard.\nExample: aegrid run examples/quick.yaml")
-        {
-            spec, store, slots, threads, device, top, json, verbose,
-        };
-        command.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
-        {
-            var file = parse.GetValue(spec)!;
-            var text = SpecFiles.Read(file);
-            ParseEarly(text, file);
-            if (parse.GetValue(slots) < 1) throw new CliException($"--slots must be at least 1, got {parse.GetValue(slots)}", 2);
-            Action<ILoggingBuilder> logging = parse.GetValue(verbose)
-                ? b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Information)
-                : b => b.AddFilter(_ => false);
-            await using var session = await GridSession.StartLocalAsync(parse.GetValue(store) ?? GridSession.DefaultLocalStore,
-                parse.GetValue(slots), parse.GetValue(threads), parse.GetValue(device)!, logging, ct);
-            var id = await session.Grains.GetGrain<ISweepDirectoryGrain>(0).Submit(text, file.Name);
-            var sweep = session.Grains.GetGrain<ISweepGrain>(id);
-            var asJson = parse.GetValue(json);
-            if (!asJson) Console.Error.WriteLine($"sweep {id} started");
-            SweepStatusReport final;
-            try
-            {
-                final = await SweepDisplay.WatchAsync(sweep, quiet: asJson, ct);
-            }
-            catch (OperationCanceledException)
-            {
-                await sweep.Cancel();
-                throw;
-            }
-            var board = await sweep.GetLeaderboard(parse.GetValue(top), null);
-            if (asJson)
-            {
-                Console.WriteLine(GridJson.Write(Result(final, board)));
-            }
-            else
-            {
-                SweepDisplay.ShowStatus(final);
-                SweepDisplay.ShowLeaderboard(board, final.Sweep.Metric);
-            }
-            return final.Sweep.State == SweepState.Completed ? 0 : 1;
-        }));
-        return command;
+        Description = "Where to keep sweeps: a SQLite file [default: ~/.aegrid/aegrid.db or $AEGRID_STORE] or postgres://…",
+        HelpName = "PATH|URL",
+    };
+    readonly Option<int?> _slots = OptionFactory.WholeNumber("--slots", "Trainings at once on this machine [default: 1]");
+    readonly Option<int?> _threads = OptionFactory.WholeNumber("--threads", "Torch threads per training [default: torch's choice]");
+    readonly Option<string?> _device = OptionFactory.Choice("--device", "Slot kind", "cpu", "cuda");
+    readonly Option<int?> _top = OptionFactory.WholeNumber("--top", "Leaderboard rows to show [default: 10]");
+    readonly Option<bool> _json = new("--json") { Description = "End with one JSON object on the last line: sweep id, trials by state, leaderboard" };
+    readonly Option<bool> _verbose = new("--verbose") { Description = "Show the silo's log on stderr" };
+
+    public RunCommand() : base("run", "Run a sweep to the end on this machine and print its leaderboard.")
+    {
+        Arguments.Add(_spec);
+        foreach (var option in new Option[] { _store, _slots, _threads, _device, _top, _json, _verbose }) Options.Add(option);
+        SetAction(CommandAction.Create(RunAsync));
     }
 
-    /// <summary>Bad sweep files fail here with key and line, before a silo starts.</summary>
-    static void ParseEarly(string text, FileInfo file)
+    public IReadOnlyList<string> Examples { get; } =
+    [
+        "aegrid run examples/quick.yaml",
+        "aegrid run examples/denoise-mlp-search.yaml --slots 2 --threads 1",
+        "aegrid run examples/quick.yaml --json | tail -n 1",
+    ];
+
+    async Task<int> RunAsync(CommandContext context)
     {
+        var parse = context.ParseResult;
+        var file = parse.GetValue(_spec)!;
+        var text = SpecFiles.Read(file);
+        var name = SweepSpecParser.Parse(text, file.Name).Name;
+        var slots = parse.GetValue(_slots) ?? 1;
+        if (slots < 1) throw CliException.InvalidInput($"--slots must be at least 1, got {slots}");
+        var top = parse.GetValue(_top) ?? 10;
+        if (top < 1) throw CliException.InvalidInput($"--top must be at least 1, got {top}");
+        var asJson = parse.GetValue(_json);
+        Action<ILoggingBuilder> logging = parse.GetValue(_verbose)
+            ? b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Information)
+            : b => b.AddFilter(_ => false);
+
+        await using var session = await GridSession.StartLocalAsync(parse.GetValue(_store) ?? GridSession.DefaultLocalStore,
+            slots, parse.GetValue(_threads), parse.GetValue(_device) ?? "cpu", logging, context.Cancel);
+        var directory = session.Grains.GetGrain<ISweepDirectoryGrain>(0);
+        var interrupted = (await directory.List()).FirstOrDefault(s => s.Name == name && s.State == SweepState.Running);
+        string id;
+        if (interrupted is not null)
+        {
+            // Only this process trains on a local store, so a running sweep here was left by one that stopped.
+            id = interrupted.Id;
+            await session.Grains.GetGrain<ISweepGrain>(id).Start();
+            context.Error.WriteLine($"resuming interrupted sweep {id} ({SweepDisplay.CountsLine(interrupted)})");
+        }
+        else
+        {
+            id = await directory.Submit(text, file.Name);
+            if (!asJson) context.Error.WriteLine($"sweep {id} started");
+        }
+
+        var sweep = session.Grains.GetGrain<ISweepGrain>(id);
+        SweepStatusReport final;
         try
         {
-            SweepSpecParser.Parse(text, file.Name);
+            final = await SweepDisplay.WatchAsync(sweep, asJson ? null : context.ErrorConsole, context.Error, context.Cancel);
         }
-        catch (SweepSpecException e)
+        catch (OperationCanceledException)
         {
-            throw new CliException(e.Message, 2);
+            context.Error.WriteLine($"stopping: running trials checkpoint now; `aegrid run {file}` again resumes sweep {id}");
+            throw;
         }
+        var board = await sweep.GetLeaderboard(top, null);
+        if (asJson)
+        {
+            context.Out.WriteLine(GridJson.Write(GridJson.Result(final, board)));
+        }
+        else
+        {
+            SweepDisplay.ShowStatus(context.OutConsole, final);
+            SweepDisplay.ShowLeaderboard(context.OutConsole, board, final.Sweep.Metric);
+        }
+        return final.Sweep.State == SweepState.Completed ? ExitCodes.Success : ExitCodes.Failure;
     }
-
-    /// <summary>The JSON result of a finished sweep: id, counts by state, leaderboard.</summary>
-    public static JsonObject Result(SweepStatusReport final, IEnumerable<LeaderboardEntry> board) => new()
-    {
-        ["id"] = final.Sweep.Id,
-        ["state"] = final.Sweep.State.ToString().ToLowerInvariant(),
-        ["counts"] = GridJson.Counts(final.Sweep),
-        ["metric"] = final.Sweep.Metric,
-        ["leaderboard"] = GridJson.Leaderboard(board),
-    };
 }

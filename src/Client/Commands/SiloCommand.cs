@@ -1,67 +1,76 @@
 using System.CommandLine;
-using AeGrid.Client.Grid;
+using AeGrid.Client.Cli;
 using AeGrid.Grains.Hosting;
 using AeGrid.Silo;
 
 namespace AeGrid.Client.Commands;
 
-/// <summary>`aegrid silo`: start a trainer silo that joins the cluster in PostgreSQL (the same host as src/Silo).</summary>
-public static class SiloCommand
+/// <summary>`aegrid silo`: a trainer silo that joins the cluster in PostgreSQL (the same host as src/Silo).</summary>
+internal sealed class SiloCommand : Command, ICommandWithExamples
 {
-    public static Command Create()
+    readonly Option<string?> _store = new("--store", "--cluster")
     {
-        var store = new Option<string?>("--store", "--cluster")
-        {
-            Description = "PostgreSQL holding the cluster's membership and store (postgres://user:pass@host:port/db); default $AEGRID_CLUSTER.",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AEGRID_CLUSTER"),
-        };
-        var slots = new Option<int>("--slots") { Description = "Trainings at once (default: one per GPU, else 1)." };
-        var threads = new Option<int?>("--threads") { Description = "Torch threads per training." };
-        var device = new Option<string>("--device") { Description = "Slot kind: cpu or cuda.", DefaultValueFactory = _ => "cpu" };
-        device.AcceptOnlyFromAmong("cpu", "cuda");
-        var siloPort = new Option<int>("--silo-port") { Description = "Silo-to-silo port.", DefaultValueFactory = _ => 11111 };
-        var gatewayPort = new Option<int>("--gateway-port") { Description = "Client gateway port.", DefaultValueFactory = _ => 30000 };
-        var address = new Option<string>("--address") { Description = "Address other silos reach this one at.", DefaultValueFactory = _ => "127.0.0.1" };
-        var checkpointEvery = new Option<int?>("--checkpoint-every-batches") { Description = "Also checkpoint every N batches (default: each epoch)." };
-        var grace = new Option<double>("--shutdown-grace") { Description = "Seconds a graceful stop may take.", DefaultValueFactory = _ => 30 };
-        var fastDetection = new Option<bool>("--fast-failure-detection") { Description = "Declare dead silos within seconds (small clusters, tests)." };
-        var lease = new Option<double>("--attempt-lease") { Description = "Seconds a trial attempt's claim lasts without renewal.", DefaultValueFactory = _ => 60 };
-        var reminder = new Option<double>("--sweep-reminder") { Description = "Seconds between sweep keep-alive reminders (Orleans minimum: 60).", DefaultValueFactory = _ => 60 };
-        var otlp = new Option<string?>("--otlp-endpoint") { Description = "Send traces and metrics to this OTLP endpoint." };
-        var command = new Command("silo", "Start a silo that joins the cluster and trains trials.\nExample: aegrid silo --store postgres://aegrid@localhost/aegrid --slots 2")
-        {
-            store, slots, threads, device, siloPort, gatewayPort, address, checkpointEvery, grace, fastDetection, lease, reminder, otlp,
-        };
-        command.SetAction((parse, ct) =>
-        {
-            var storeValue = parse.GetValue(store);
-            if (string.IsNullOrEmpty(storeValue))
-            {
-                Console.Error.WriteLine("aegrid silo: --store (or AEGRID_CLUSTER) must name the cluster's PostgreSQL, e.g. postgres://aegrid@localhost:5432/aegrid");
-                return Task.FromResult(2);
-            }
-            var settings = new SiloSettings
-            {
-                Store = storeValue,
-                SiloPort = parse.GetValue(siloPort),
-                GatewayPort = parse.GetValue(gatewayPort),
-                AdvertisedAddress = parse.GetValue(address)!,
-                FastFailureDetection = parse.GetValue(fastDetection),
-                ShutdownGrace = TimeSpan.FromSeconds(parse.GetValue(grace)),
-                OtlpEndpoint = parse.GetValue(otlp),
-                Training = new TrainingSiloOptions
-                {
-                    Slots = parse.GetValue(slots),
-                    ThreadsPerSlot = parse.GetValue(threads),
-                    DeviceKind = parse.GetValue(device)!,
-                    CheckpointEveryBatches = parse.GetValue(checkpointEvery),
-                    AttemptLease = TimeSpan.FromSeconds(parse.GetValue(lease)),
-                    LeaseRenewInterval = TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(lease) / 6)),
-                    SweepReminderPeriod = TimeSpan.FromSeconds(parse.GetValue(reminder)),
-                },
-            };
-            return SiloRunner.RunAsync(settings, ct);
-        });
-        return command;
+        Description = "PostgreSQL holding the cluster's membership and store (postgres://user:pass@host:port/db) [default: $AEGRID_CLUSTER]",
+        HelpName = "URL",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AEGRID_CLUSTER"),
+    };
+    readonly Option<int?> _slots = OptionFactory.WholeNumber("--slots", "Trainings at once [default: one per GPU, else 1]");
+    readonly Option<int?> _threads = OptionFactory.WholeNumber("--threads", "Torch threads per training");
+    readonly Option<string?> _device = OptionFactory.Choice("--device", "Slot kind [default: cpu]", "cpu", "cuda");
+    readonly Option<int?> _siloPort = OptionFactory.WholeNumber("--silo-port", "Silo-to-silo port [default: 11111]");
+    readonly Option<int?> _gatewayPort = OptionFactory.WholeNumber("--gateway-port", "Client gateway port [default: 30000]");
+    readonly Option<string?> _address = new("--address") { Description = "Address other silos reach this one at [default: 127.0.0.1]", HelpName = "IP" };
+    readonly Option<int?> _checkpointEvery = OptionFactory.WholeNumber("--checkpoint-every-batches", "Also checkpoint every N batches [default: each epoch]");
+    readonly Option<double?> _grace = OptionFactory.Number("--shutdown-grace", "Seconds a graceful stop may take [default: 30]");
+    readonly Option<double?> _lease = OptionFactory.Number("--attempt-lease", "Seconds a trial attempt's claim lasts without renewal [default: 60]");
+    readonly Option<double?> _reminder = OptionFactory.Number("--sweep-reminder", "Seconds between sweep keep-alive reminders [default: 60, Orleans' minimum]");
+    readonly Option<bool> _fastDetection = new("--fast-failure-detection") { Description = "Declare dead silos within seconds (small clusters, tests)" };
+    readonly Option<string?> _otlp = new("--otlp-endpoint") { Description = "Send traces and metrics to this OTLP endpoint", HelpName = "URL" };
+
+    public SiloCommand() : base("silo", "Start a silo that joins the cluster and trains trials; SIGTERM stops it gracefully.")
+    {
+        foreach (var option in new Option[] { _store, _slots, _threads, _device, _siloPort, _gatewayPort, _address, _checkpointEvery,
+                     _grace, _lease, _reminder, _fastDetection, _otlp })
+            Options.Add(option);
+        SetAction(CommandAction.Create(RunAsync));
     }
+
+    public IReadOnlyList<string> Examples { get; } =
+    [
+        "aegrid silo --store postgres://aegrid@localhost:5432/aegrid --slots 2 --threads 1",
+        "aegrid silo --store postgres://aegrid@db/aegrid --silo-port 11112 --gateway-port 30001   # a second silo on one host",
+    ];
+
+    Task<int> RunAsync(CommandContext context)
+    {
+        var p = context.ParseResult;
+        var store = p.GetValue(_store);
+        if (string.IsNullOrEmpty(store))
+            throw CliException.InvalidInput("--store (or AEGRID_CLUSTER) must name the cluster's PostgreSQL, e.g. postgres://aegrid@localhost:5432/aegrid");
+        var lease = TimeSpan.FromSeconds(Positive(p.GetValue(_lease), 60, "--attempt-lease"));
+        var defaults = new SiloSettings { Store = store };
+        var settings = defaults with
+        {
+            SiloPort = p.GetValue(_siloPort) ?? defaults.SiloPort,
+            GatewayPort = p.GetValue(_gatewayPort) ?? defaults.GatewayPort,
+            AdvertisedAddress = p.GetValue(_address) ?? defaults.AdvertisedAddress,
+            FastFailureDetection = p.GetValue(_fastDetection),
+            ShutdownGrace = TimeSpan.FromSeconds(Positive(p.GetValue(_grace), 30, "--shutdown-grace")),
+            OtlpEndpoint = p.GetValue(_otlp),
+            Training = new TrainingSiloOptions
+            {
+                Slots = p.GetValue(_slots) ?? 0,
+                ThreadsPerSlot = p.GetValue(_threads),
+                DeviceKind = p.GetValue(_device) ?? "cpu",
+                CheckpointEveryBatches = p.GetValue(_checkpointEvery),
+                AttemptLease = lease,
+                LeaseRenewInterval = lease / 6,
+                SweepReminderPeriod = TimeSpan.FromSeconds(Positive(p.GetValue(_reminder), 60, "--sweep-reminder")),
+            },
+        };
+        return SiloRunner.RunAsync(settings, context.Cancel);
+    }
+
+    static double Positive(double? value, double fallback, string option) =>
+        value is null ? fallback : value > 0 ? value.Value : throw CliException.InvalidInput($"{option} must be positive, got {value}");
 }

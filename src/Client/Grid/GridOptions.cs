@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace AeGrid.Client.Grid;
 
 /// <summary>The options every grid command shares: where the grid is, and JSON output.</summary>
-public sealed class GridOptions
+internal sealed class GridOptions
 {
     public Option<string?> Cluster { get; } = new("--cluster")
     {
@@ -21,11 +21,11 @@ public sealed class GridOptions
 
     public void AddTo(Command command, bool withJson = true)
     {
-        command.Add(Cluster);
-        command.Add(Store);
-        if (withJson) command.Add(Json);
+        command.Options.Add(Cluster);
+        command.Options.Add(Store);
+        if (withJson) command.Options.Add(Json);
     }
 
-    public Task<GridSession> OpenAsync(ParseResult parse, CancellationToken ct) =>
-        GridSession.OpenAsync(parse.GetValue(Cluster), parse.GetValue(Store), ct);
+    public Task<GridSession> OpenAsync(Cli.CommandContext context) =>
+        GridSession.OpenAsync(context.ParseResult.GetValue(Cluster), context.ParseResult.GetValue(Store), context.Cancel);
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using AeGrid.Client.Cli;
 using AeGrid.Grains.Store;
 using AeGrid.Silo;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +14,7 @@ namespace AeGrid.Client.Grid;
 /// A connection to a grid: either a client of a running cluster (its membership in PostgreSQL), or, with no cluster
 /// named, a silo hosted in this process on the local store. Commands use <see cref="Grains"/> either way.
 /// </summary>
-public sealed class GridSession : IAsyncDisposable
+internal sealed class GridSession : IAsyncDisposable
 {
     readonly IHost _host;
     public IGrainFactory Grains { get; }
@@ -37,9 +38,9 @@ public sealed class GridSession : IAsyncDisposable
     {
         StoreLocation location;
         try { location = StoreLocation.Parse(cluster); }
-        catch (FormatException e) { throw new CliException($"--cluster: {e.Message}", 2); }
+        catch (FormatException e) { throw CliException.InvalidInput($"--cluster: {e.Message}"); }
         if (location is not StoreLocation.Postgres postgres)
-            throw new CliException($"--cluster must name the PostgreSQL that holds the cluster (postgres://…), got {location}", 2);
+            throw CliException.InvalidInput($"--cluster must name the PostgreSQL that holds the cluster (postgres://…), got {location}");
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.UseOrleansClient(client =>
@@ -58,12 +59,13 @@ public sealed class GridSession : IAsyncDisposable
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             host.Dispose();
-            throw new CliException($"cannot reach the cluster at {location}: {StartupErrors.Describe(e)}");
+            throw CliException.Failure($"cannot reach the cluster at {location}: {StartupErrors.Describe(e)}");
         }
         return new GridSession(host, host.Services.GetRequiredService<IClusterClient>(), isLocal: false);
     }
 
     /// <summary>Hosts a single silo in this process on <paramref name="store"/> (SQLite path or PostgreSQL URL).</summary>
+    /// <param name="slots">Trainings at once; 0 for a session that only reads (status, best, export) and must not train.</param>
     public static async Task<GridSession> StartLocalAsync(string store, int slots, int? threads, string device,
         Action<ILoggingBuilder>? logging, CancellationToken ct)
     {
@@ -73,7 +75,7 @@ public sealed class GridSession : IAsyncDisposable
             Local = true,
             SiloPort = FreePort(),
             GatewayPort = FreePort(),
-            Training = new() { Slots = slots, ThreadsPerSlot = threads, DeviceKind = device },
+            Training = new() { Slots = slots, Trains = slots > 0, ThreadsPerSlot = threads, DeviceKind = device },
         };
         IHost host;
         try
@@ -83,7 +85,7 @@ public sealed class GridSession : IAsyncDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new CliException($"cannot start the local silo on {store}: {StartupErrors.Describe(e)}");
+            throw CliException.Failure($"cannot start the local silo on {store}: {StartupErrors.Describe(e)}");
         }
         return new GridSession(host, host.Services.GetRequiredService<IGrainFactory>(), isLocal: true);
     }
@@ -92,7 +94,7 @@ public sealed class GridSession : IAsyncDisposable
     public static Task<GridSession> OpenAsync(string? cluster, string? store, CancellationToken ct) =>
         cluster is not null
             ? ConnectAsync(cluster, ct)
-            : StartLocalAsync(store ?? DefaultLocalStore, slots: 1, threads: null, device: "cpu", logging: null, ct);
+            : StartLocalAsync(store ?? DefaultLocalStore, slots: 0, threads: null, device: "cpu", logging: null, ct);
 
     static int FreePort()
     {
@@ -113,10 +115,4 @@ public sealed class GridSession : IAsyncDisposable
             _host.Dispose();
         }
     }
-}
-
-/// <summary>An error the user can act on: printed as one line, exit code 1 (2 for bad input).</summary>
-public sealed class CliException(string message, int exitCode = 1) : Exception(message)
-{
-    public int ExitCode { get; } = exitCode;
 }

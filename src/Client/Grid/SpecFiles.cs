@@ -1,13 +1,25 @@
+using AeGrid.Client.Cli;
+using AeGrid.Grains.Sweeps;
+
 namespace AeGrid.Client.Grid;
 
-/// <summary>Reads a sweep file for submission; parsing and validation happen in the grid, which reports key and line.</summary>
-public static class SpecFiles
+/// <summary>Reads a sweep file for submission and checks it here first, so a bad file fails before any grid is contacted.
+/// The grid parses it again (it stores the text and must not trust clients).</summary>
+internal static class SpecFiles
 {
     public static string Read(FileInfo file)
     {
-        if (!file.Exists) throw new CliException($"{file.FullName}: no such sweep file", 2);
+        if (!file.Exists) throw CliException.InvalidInput($"{file.FullName}: no such sweep file");
         var text = File.ReadAllText(file.FullName);
-        if (string.IsNullOrWhiteSpace(text)) throw new CliException($"{file.FullName}: the sweep file is empty", 2);
+        if (string.IsNullOrWhiteSpace(text)) throw CliException.InvalidInput($"{file.FullName}: the sweep file is empty");
+        try
+        {
+            SweepSpecParser.Parse(text, file.Name);
+        }
+        catch (SweepSpecException e)
+        {
+            throw CliException.InvalidInput(e.Message);
+        }
         return text;
     }
 }

@@ -6,7 +6,7 @@ using AeGrid.Grains.Sweeps;
 namespace AeGrid.Client.Output;
 
 /// <summary>The JSON shapes of the grid commands (snake_case, one object per command, documented in the README).</summary>
-public static class GridJson
+internal static class GridJson
 {
     static readonly JsonSerializerOptions Options = new() { WriteIndented = false };
 
@@ -29,7 +29,7 @@ public static class GridJson
         ["state"] = s.State.ToString().ToLowerInvariant(),
         ["metric"] = s.Metric,
         ["mode"] = s.Maximize ? "max" : "min",
-        ["trials"] = s.TotalTrials,
+        ["trial_count"] = s.TotalTrials,
         ["counts"] = Counts(s),
         ["created_at"] = s.CreatedAt.ToString("O"),
         ["finished_at"] = s.FinishedAt?.ToString("O"),
@@ -71,6 +71,24 @@ public static class GridJson
         ["status"] = e.Status.ToWire(),
         ["kept"] = e.Kept,
     }).ToArray());
+
+    /// <summary>`sweep status --json`: the sweep and every trial.</summary>
+    public static JsonObject Status(SweepStatusReport status)
+    {
+        var o = Summary(status.Sweep);
+        o["trials"] = new JsonArray([.. status.Trials.Select(t => (JsonNode)Trial(t))]);
+        return o;
+    }
+
+    /// <summary>The result of a finished sweep (`run --json`, `sweep watch --json`): id, counts by state, leaderboard.</summary>
+    public static JsonObject Result(SweepStatusReport final, IEnumerable<LeaderboardEntry> board) => new()
+    {
+        ["id"] = final.Sweep.Id,
+        ["state"] = final.Sweep.State.ToString().ToLowerInvariant(),
+        ["counts"] = Counts(final.Sweep),
+        ["metric"] = final.Sweep.Metric,
+        ["leaderboard"] = Leaderboard(board),
+    };
 
     /// <summary>JSON has no NaN or infinity: those become strings, as Python's json module would refuse them anyway.</summary>
     static JsonNode Number(double v) => double.IsFinite(v) ? JsonValue.Create(v) : JsonValue.Create(v.ToString())!;

@@ -4,25 +4,25 @@ using Spectre.Console;
 namespace AeGrid.Client.Output;
 
 /// <summary>Human views of a sweep: the live progress while it runs, the status table and the leaderboard.</summary>
-public static class SweepDisplay
+internal static class SweepDisplay
 {
     static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
     /// Polls the sweep until it is no longer running. On a terminal: a bar for the sweep and a line per running trial.
-    /// Otherwise (logs, CI): one plain line whenever the counts change. Returns the final status.
+    /// Otherwise (logs, CI): one plain line on <paramref name="log"/> whenever the counts change. No console: silent.
+    /// Returns the final status. Polling survives a lost connection: a watch can be stopped and started again at will.
     /// </summary>
-    public static async Task<SweepStatusReport> WatchAsync(ISweepGrain sweep, bool quiet, CancellationToken ct)
+    public static async Task<SweepStatusReport> WatchAsync(ISweepGrain sweep, IAnsiConsole? console, TextWriter log, CancellationToken ct)
     {
-        if (quiet) return await PollUntilDoneAsync(sweep, _ => { }, ct);
-        var console = AnsiConsole.Console;
+        if (console is null) return await PollUntilDoneAsync(sweep, _ => { }, ct);
         if (!console.Profile.Capabilities.Interactive)
         {
             string last = "";
             return await PollUntilDoneAsync(sweep, status =>
             {
                 var line = CountsLine(status.Sweep);
-                if (line != last) Console.Error.WriteLine($"{DateTime.Now:HH:mm:ss} {status.Sweep.Id}: {line}");
+                if (line != last) log.WriteLine($"{DateTime.Now:HH:mm:ss} {status.Sweep.Id}: {line}");
                 last = line;
             }, ct);
         }
@@ -68,9 +68,21 @@ public static class SweepDisplay
 
     static async Task<SweepStatusReport> PollUntilDoneAsync(ISweepGrain sweep, Action<SweepStatusReport> show, CancellationToken ct)
     {
+        var failures = 0;
         while (true)
         {
-            var status = await sweep.GetStatus();
+            SweepStatusReport status;
+            try
+            {
+                status = await sweep.GetStatus();
+                failures = 0;
+            }
+            catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException && ++failures < 60)
+            {
+                // A silo restarting or the gateway moving: keep watching rather than give up on a long sweep.
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+                continue;
+            }
             show(status);
             if (status.Sweep.State != SweepState.Running) return status;
             await Task.Delay(PollEvery, ct);
@@ -83,10 +95,10 @@ public static class SweepDisplay
         string.Join(", ", Enum.GetValues<TrialStatus>().Where(st => s.TrialsByStatus.GetValueOrDefault(st) > 0)
             .Select(st => $"{s.TrialsByStatus[st]} {st.ToWire()}")) + $" of {s.TotalTrials}";
 
-    public static void ShowStatus(SweepStatusReport status)
+    public static void ShowStatus(IAnsiConsole console, SweepStatusReport status)
     {
         var s = status.Sweep;
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(s.Id)}[/] ({Markup.Escape(s.Name)}): {s.State.ToString().ToLowerInvariant()}, {Markup.Escape(CountsLine(s))}");
+        console.MarkupLine($"[bold]{Markup.Escape(s.Id)}[/] ({Markup.Escape(s.Name)}): {s.State.ToString().ToLowerInvariant()}, {Markup.Escape(CountsLine(s))}");
         var table = new Table().AddColumns("trial", "status", "architecture", "hyperparameters", "epochs", "attempts", s.Metric, "kept");
         foreach (var t in status.Trials)
         {
@@ -95,23 +107,23 @@ public static class SweepDisplay
                 t.EpochsCompleted.ToString(), t.Attempts.ToString(), value is { } v ? v.ToString("0.000000") : "",
                 t.Kept ? "yes" : "");
         }
-        AnsiConsole.Write(table);
+        console.Write(table);
         foreach (var t in status.Trials.Where(t => t.Error is not null && t.Status is TrialStatus.Failed or TrialStatus.Diverged))
-            AnsiConsole.MarkupLine($"[red]{Markup.Escape(Short(t.TrialId))}[/]: {Markup.Escape(t.Error!)}");
+            console.MarkupLine($"[red]{Markup.Escape(Short(t.TrialId))}[/]: {Markup.Escape(t.Error!)}");
     }
 
-    public static void ShowLeaderboard(IReadOnlyList<LeaderboardEntry> entries, string metric)
+    public static void ShowLeaderboard(IAnsiConsole console, IReadOnlyList<LeaderboardEntry> entries, string metric)
     {
         if (entries.Count == 0)
         {
-            AnsiConsole.MarkupLine("[yellow]no completed trial has a value for[/] " + Markup.Escape(metric));
+            console.MarkupLine("[yellow]no completed trial has a value for[/] " + Markup.Escape(metric));
             return;
         }
         var table = new Table().Title("leaderboard").AddColumns("rank", "trial", "architecture", "hyperparameters", metric, "kept");
         foreach (var e in entries)
             table.AddRow(e.Rank.ToString(), e.TrialId, e.Parameters.Architecture, Markup.Escape(Describe(e.Parameters)),
                 e.Value.ToString("0.000000"), e.Kept ? "yes" : "");
-        AnsiConsole.Write(table);
+        console.Write(table);
     }
 
     /// <summary>The hyperparameters that were set, compactly: "d=32 lr=0.001 batch=20 noise=0.5".</summary>

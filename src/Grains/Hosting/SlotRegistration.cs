@@ -21,6 +21,7 @@ public sealed partial class SlotRegistration(
     async Task RegisterAsync(CancellationToken ct)
     {
         var o = options.Value;
+        if (!o.Trains) return;
         await store.RegisterSiloAsync(silo.SiloAddress.ToParsableString(), o.DeviceKind, o.EffectiveSlots, ct);
         LogRegistered(silo.SiloAddress.ToParsableString(), o.EffectiveSlots, o.DeviceKind);
     }
