@@ -148,9 +148,10 @@ public sealed partial class TrialGrain(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            error = e is InvalidHyperparameterException or DatasetFormatException ? e.Message : $"{e.GetType().Name}: {e.Message}";
             // Bad input never gets better by retrying; anything else gets another attempt (on another placement).
-            bool retry = e is not (InvalidHyperparameterException or DatasetFormatException) && attempt.Number < attempt.MaxAttempts;
+            bool badInput = e is InvalidHyperparameterException or DatasetFormatException or DatasetNotFoundException;
+            error = badInput ? e.Message : $"{e.GetType().Name}: {e.Message}";
+            bool retry = !badInput && attempt.Number < attempt.MaxAttempts;
             status = retry ? TrialStatus.Pending : TrialStatus.Failed;
             LogFailed(e, config.TrialId, attempt.Number, retry);
         }
