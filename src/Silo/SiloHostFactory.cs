@@ -22,7 +22,8 @@ public static class SiloHostFactory
         builder.Logging.ClearProviders();
         if (logging is not null) logging(builder.Logging);
         else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
-        builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning)
+            .AddFilter("Npgsql", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
 
         if (!settings.Local && location is not StoreLocation.Postgres)
             throw new FormatException($"a cluster silo needs PostgreSQL for membership; {location} is not (use --store postgres://…)");

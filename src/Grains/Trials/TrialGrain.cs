@@ -113,7 +113,7 @@ public sealed partial class TrialGrain(
         {
             var training = TrialConfigMapping.ToTrainingConfig(config.Parameters).WithDefaults();
             training.Validate();
-            var resume = await store.LoadCheckpointAsync(config.TrialId);
+            var resume = await RetryStoreAsync(() => store.LoadCheckpointAsync(config.TrialId));
             var options = new TrainingOptions
             {
                 Device = _options.DeviceKind == "cuda" ? "cuda" : "cpu",
@@ -178,9 +178,8 @@ public sealed partial class TrialGrain(
                 case Checkpoint checkpoint:
                     // The epochs a checkpoint covers must be durable before it is: a resume never re-creates them.
                     await epochWriter.FlushAsync(CancellationToken.None);
-                    var saved = await store.SaveCheckpointAsync(
-                        new StoredCheckpoint(config.TrialId, attempt.Number, checkpoint.Epoch, checkpoint.Batch, checkpoint.Bytes));
-                    if (!saved) FenceOut(attempt);
+                    var stored = new StoredCheckpoint(config.TrialId, attempt.Number, checkpoint.Epoch, checkpoint.Batch, checkpoint.Bytes);
+                    if (!await RetryStoreAsync(() => store.SaveCheckpointAsync(stored))) FenceOut(attempt);
                     break;
             }
         }
@@ -253,13 +252,13 @@ public sealed partial class TrialGrain(
         DeactivateOnIdle();
     }
 
-    /// <summary>The end of an attempt must reach the store; the database may be restarting.</summary>
-    async Task<bool> RetryStoreAsync(Func<Task<bool>> write)
+    /// <summary>What an attempt must read or write gets through a database restart: retried with backoff (about 2 minutes).</summary>
+    async Task<T> RetryStoreAsync<T>(Func<Task<T>> call)
     {
         var delay = TimeSpan.FromMilliseconds(200);
         for (int i = 0; ; i++)
         {
-            try { return await write(); }
+            try { return await call(); }
             catch (Exception e) when (i < 30)
             {
                 LogStoreRetry(e, delay.TotalSeconds);
