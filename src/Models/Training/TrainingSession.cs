@@ -91,20 +91,18 @@ internal sealed class TrainingSession : IDisposable
                     return new TrainingResult(TrainingOutcome.Cancelled, epochs, $"cancelled at epoch {epoch}, batch {batchesDone}");
                 if (pause.IsCancellationRequested)
                 {
-                    observer.OnCheckpoint(Capture());
+                    observer.OnCheckpoint(Capture(batchesDone));
                     return new TrainingResult(TrainingOutcome.Paused, epochs, $"paused at epoch {epoch}, batch {batchesDone}");
                 }
                 var (loss, pixelMse, samples, seconds) = TrainBatch(epoch, batchesDone, order);
+                int done = batchesDone + 1;
                 if (!double.IsFinite(loss))
-                    return Diverged(epochs, $"training loss became {loss} at epoch {epoch}, batch {batchesDone + 1} (lr {config.LearningRate}, optimizer {config.Optimizer})");
+                    return Diverged(epochs, $"training loss became {loss} at epoch {epoch}, batch {done} (lr {config.LearningRate}, optimizer {config.Optimizer})");
                 progress = progress.Add(pixelMse, samples, seconds);
-                observer.OnBatch(new BatchProgress(epoch, batchesDone + 1, BatchesPerEpoch, loss, progress.Samples / progress.TrainingSeconds));
-                if (options.CheckpointEveryBatches is { } every && (batchesDone + 1) % every == 0 && batchesDone + 1 < BatchesPerEpoch)
-                {
-                    batchesDone++;
-                    observer.OnCheckpoint(Capture());
-                    batchesDone--;
-                }
+                observer.OnBatch(new BatchProgress(epoch, done, BatchesPerEpoch, loss, progress.Samples / progress.TrainingSeconds));
+                // The epoch's last batch is followed by the epoch-end checkpoint instead.
+                if (options.CheckpointEveryBatches is { } every && done % every == 0 && done < BatchesPerEpoch)
+                    observer.OnCheckpoint(Capture(done));
             }
             var metrics = Evaluation.Measure(model, config, data, epoch, progress.Mse, progress.Samples / progress.TrainingSeconds, progress.TrainingSeconds);
             if (!double.IsFinite(metrics.TestMse))
@@ -114,7 +112,7 @@ internal sealed class TrainingSession : IDisposable
             progress = EpochProgress.Empty;
             epochs.Add(metrics);
             observer.OnEpoch(metrics);
-            observer.OnCheckpoint(Capture());
+            observer.OnCheckpoint(Capture(batchesDone));
         }
         return new TrainingResult(TrainingOutcome.Completed, epochs, null);
     }
@@ -157,15 +155,16 @@ internal sealed class TrainingSession : IDisposable
 
     TrainingResult Diverged(List<EpochMetrics> epochs, string message) => new(TrainingOutcome.Diverged, epochs, message);
 
-    Checkpoint Capture()
+    /// <summary>The state after <see cref="completedEpochs"/> epochs and <paramref name="batches"/> batches of the next, with its partial sums.</summary>
+    Checkpoint Capture(int batches)
     {
         using var modelState = new MemoryStream();
         using (var writer = new BinaryWriter(modelState, Encoding.UTF8, leaveOpen: true)) model.save(writer);
         using var optimizerState = new MemoryStream();
         using (var writer = new BinaryWriter(optimizerState, Encoding.UTF8, leaveOpen: true)) optimizer.save_state_dict(writer);
-        var bytes = CheckpointFormat.Write(new CheckpointContents(shape, completedEpochs, batchesDone, progress,
+        var bytes = CheckpointFormat.Write(new CheckpointContents(shape, completedEpochs, batches, progress,
             modelState.ToArray(), optimizerState.ToArray()));
-        return new Checkpoint(completedEpochs, batchesDone, bytes);
+        return new Checkpoint(completedEpochs, batches, bytes);
     }
 
     static OptimizerHelper CreateOptimizer(TrainingConfig config, Autoencoder model) => config.Optimizer switch
