@@ -107,6 +107,10 @@ public sealed partial class TrialGrain(
     async Task RunAttemptAsync(Attempt attempt, int? checkpointEveryBatches)
     {
         var config = attempt.Config;
+        using var span = AeGridTelemetry.Source.StartActivity("trial attempt");
+        span?.SetTag("aegrid.trial_id", config.TrialId).SetTag("aegrid.attempt", attempt.Number)
+            .SetTag("aegrid.architecture", config.Parameters.Architecture).SetTag("aegrid.silo", SiloName);
+        AeGridTelemetry.BusySlots.Add(1);
         TrialStatus status;
         string? error = null;
         try
@@ -155,6 +159,10 @@ public sealed partial class TrialGrain(
             status = retry ? TrialStatus.Pending : TrialStatus.Failed;
             LogFailed(e, config.TrialId, attempt.Number, retry);
         }
+        span?.SetTag("aegrid.status", status.ToWire());
+        if (status == TrialStatus.Failed) span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error);
+        AeGridTelemetry.BusySlots.Add(-1);
+        AeGridTelemetry.TrialsEnded.Add(1, new KeyValuePair<string, object?>("status", status.ToWire()));
         await EndAttemptAsync(attempt, status, error);
     }
 
@@ -167,6 +175,8 @@ public sealed partial class TrialGrain(
             switch (message)
             {
                 case EpochMetrics metrics:
+                    AeGridTelemetry.EpochsCompleted.Add(1, new KeyValuePair<string, object?>("architecture", config.Parameters.Architecture));
+                    AeGridTelemetry.EpochSeconds.Record(metrics.WallSeconds);
                     var report = EpochReports.From(config.TrialId, attempt.Number, metrics);
                     await epochWriter.EnqueueAsync(report);
                     if (await AskSweepToPrune(config, report))
