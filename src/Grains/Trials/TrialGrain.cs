@@ -138,8 +138,10 @@ public sealed partial class TrialGrain(
                     attempt.Relay.Complete();
                 }
             });
+            var firstBatchStamp = StampFirstBatchAsync(attempt);
             await PumpRelayAsync(attempt);
             var result = await trainingTask;
+            await firstBatchStamp;
             await epochWriter.FlushAsync(CancellationToken.None);
             (status, error) = result.Outcome switch
             {
@@ -192,6 +194,24 @@ public sealed partial class TrialGrain(
                     if (!await RetryStoreAsync(() => store.SaveCheckpointAsync(stored))) FenceOut(attempt);
                     break;
             }
+        }
+    }
+
+    /// <summary>
+    /// Records when training first finished a batch (admission to first batch is the silo's scheduling latency). Runs on
+    /// the grain scheduler as soon as the relay signals it, so the store's clock is at most one round trip late; a
+    /// failure only loses the figure, never the trial.
+    /// </summary>
+    async Task StampFirstBatchAsync(Attempt attempt)
+    {
+        if (!await attempt.Relay.FirstBatch) return;
+        try
+        {
+            await store.RecordFirstBatchAsync(attempt.Config.TrialId, attempt.Number);
+        }
+        catch (Exception e)
+        {
+            LogFirstBatchNotRecorded(e, attempt.Config.TrialId, attempt.Number);
         }
     }
 
@@ -292,6 +312,8 @@ public sealed partial class TrialGrain(
     partial void LogSweepUnreachable(Exception e, string trialId);
     [LoggerMessage(LogLevel.Warning, "Trial {TrialId}: lease renewal failed; training continues while the lease lasts")]
     partial void LogLeaseRenewFailed(Exception e, string trialId);
+    [LoggerMessage(LogLevel.Warning, "Trial {TrialId} attempt {Attempt}: could not record its first batch time; training goes on")]
+    partial void LogFirstBatchNotRecorded(Exception e, string trialId, int attempt);
     [LoggerMessage(LogLevel.Warning, "Store write failed; retrying in {Seconds} s")]
     partial void LogStoreRetry(Exception e, double seconds);
 }

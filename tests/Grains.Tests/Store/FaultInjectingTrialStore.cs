@@ -67,6 +67,7 @@ public sealed class FaultInjectingTrialStore(ITrialStore inner) : ITrialStore
     public Task<bool> EndAttemptAsync(string trialId, int attempt, TrialStatus status, string? error, CancellationToken ct = default) => inner.EndAttemptAsync(trialId, attempt, status, error, ct);
     public Task<IReadOnlyList<string>> AbandonAttemptsOfSiloAsync(string silo, CancellationToken ct = default) => inner.AbandonAttemptsOfSiloAsync(silo, ct);
     public Task<IReadOnlyList<AttemptRecord>> GetAttemptsAsync(string trialId, CancellationToken ct = default) => inner.GetAttemptsAsync(trialId, ct);
+    public Task RecordFirstBatchAsync(string trialId, int attempt, CancellationToken ct = default) => inner.RecordFirstBatchAsync(trialId, attempt, ct);
     public Task RegisterSiloAsync(string silo, string deviceKind, int slots, CancellationToken ct = default) => inner.RegisterSiloAsync(silo, deviceKind, slots, ct);
     public Task UnregisterSiloAsync(string silo, CancellationToken ct = default) => inner.UnregisterSiloAsync(silo, ct);
     public Task<IReadOnlyList<SiloSlots>> GetSlotLedgerAsync(CancellationToken ct = default) => inner.GetSlotLedgerAsync(ct);

@@ -118,5 +118,10 @@ internal static class PostgresSchema
 
         // Applied through OrleansAdoNetSchema (idempotent, so it also fits a database that already has these tables).
         new(2, "Orleans ADO.NET clustering and reminder tables and queries (Orleans 10.4.2)", OrleansAdoNetSchema.Tables),
+
+        // Admission (started_at) to first batch is the scheduling latency the scale benchmark reports.
+        new(3, "trial_attempts.first_batch_at: when an attempt's training first finished a batch", """
+            ALTER TABLE trial_attempts ADD COLUMN first_batch_at timestamptz;
+            """),
     ];
 }

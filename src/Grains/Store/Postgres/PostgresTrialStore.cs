@@ -346,11 +346,23 @@ public sealed partial class PostgresTrialStore : ITrialStore, IAsyncDisposable, 
 
     public Task<IReadOnlyList<AttemptRecord>> GetAttemptsAsync(string trialId, CancellationToken ct = default) =>
         QueryListAsync("""
-            SELECT trial_id, attempt, silo, started_at, ended_at, lease_until, outcome
+            SELECT trial_id, attempt, silo, started_at, ended_at, lease_until, outcome, first_batch_at
             FROM trial_attempts WHERE trial_id = $1 ORDER BY attempt
             """,
-            r => new AttemptRecord(r.GetString(0), r.GetInt32(1), r.GetString(2), Time(r, 3), NullableTime(r, 4), Time(r, 5), NullableString(r, 6)),
+            r => new AttemptRecord(r.GetString(0), r.GetInt32(1), r.GetString(2), Time(r, 3), NullableTime(r, 4), Time(r, 5),
+                NullableString(r, 6), NullableTime(r, 7)),
             ct, P(trialId));
+
+    public async Task RecordFirstBatchAsync(string trialId, int attempt, CancellationToken ct = default)
+    {
+        var stamped = await ExecAsync(null, null, $"""
+            UPDATE trial_attempts SET first_batch_at = now()
+            WHERE trial_id = $1 AND attempt = $2 AND first_batch_at IS NULL AND {IsCurrentWriter("$1", "$2")}
+            """, ct, P(trialId), P(attempt)).ConfigureAwait(false);
+        // Nothing stamped: already stamped, or fenced out (both fine), or no such trial (an error, as for other writes).
+        if (stamped == 0 && await ScalarAsync(null, null, "SELECT 1 FROM trials WHERE id = $1", ct, P(trialId)).ConfigureAwait(false) is null)
+            throw StoreChecks.NoTrial(trialId);
+    }
 
     public Task RegisterSiloAsync(string silo, string deviceKind, int slots, CancellationToken ct = default)
     {

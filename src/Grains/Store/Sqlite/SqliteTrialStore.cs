@@ -325,14 +325,29 @@ public sealed partial class SqliteTrialStore : ITrialStore, IAsyncDisposable, ID
         ReadAsync<IReadOnlyList<AttemptRecord>>(connection =>
         {
             using var reader = Command(connection, null, """
-                SELECT trial_id, attempt, silo, started_at, ended_at, lease_until, outcome
+                SELECT trial_id, attempt, silo, started_at, ended_at, lease_until, outcome, first_batch_at
                 FROM trial_attempts WHERE trial_id = $id ORDER BY attempt
                 """, ("$id", trialId)).ExecuteReader();
             var attempts = new List<AttemptRecord>();
             while (reader.Read())
                 attempts.Add(new AttemptRecord(reader.GetString(0), reader.GetInt32(1), reader.GetString(2), Time(reader, 3),
-                    NullableTime(reader, 4), Time(reader, 5), reader.IsDBNull(6) ? null : reader.GetString(6)));
+                    NullableTime(reader, 4), Time(reader, 5), reader.IsDBNull(6) ? null : reader.GetString(6), NullableTime(reader, 7)));
             return attempts;
+        }, ct);
+
+    public Task RecordFirstBatchAsync(string trialId, int attempt, CancellationToken ct = default) =>
+        WriteAsync((connection, tx) =>
+        {
+            var writers = CurrentWriters(connection, tx, [trialId]);
+            if (attempt <= 0 || writers.GetValueOrDefault(trialId) != attempt)
+            {
+                // Fenced out (ignored, like its epoch rows), or no such trial (an error, as for other writes).
+                if (Scalar(connection, tx, "SELECT 1 FROM trials WHERE id = $id", ("$id", trialId)) is null) throw StoreChecks.NoTrial(trialId);
+                return 0;
+            }
+            return Exec(connection, tx, """
+                UPDATE trial_attempts SET first_batch_at = $now WHERE trial_id = $id AND attempt = $attempt AND first_batch_at IS NULL
+                """, ("$id", trialId), ("$attempt", attempt), ("$now", Now()));
         }, ct);
 
     public Task RegisterSiloAsync(string silo, string deviceKind, int slots, CancellationToken ct = default)
