@@ -123,7 +123,10 @@ public sealed class FaultToleranceTests(PostgresServer server, ITestOutputHelper
             foreach (var line in outcomes) Log(line);
             Assert.Contains(attempts, a => a.Silo == drainedSilo);
 
-            Log($"attempts: {attempts.Count} for {Trials} trials");
+            var redone = (await StoreQueries.QueryAsync(database,
+                "SELECT coalesce(sum(write_count - 1), 0)::int FROM epoch_metrics", r => r.GetInt32(0)))[0];
+            Log($"epochs of work redone: {redone} of {Trials * Epochs}; {attempts.Count} attempts for {Trials} trials");
+            output.WriteLine($"FAULT-TEST: epochs redone {redone} of {Trials * Epochs}");
         }
         finally
         {

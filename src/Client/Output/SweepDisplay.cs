@@ -93,7 +93,8 @@ internal static class SweepDisplay
 
     public static string CountsLine(SweepSummary s) =>
         string.Join(", ", Enum.GetValues<TrialStatus>().Where(st => s.TrialsByStatus.GetValueOrDefault(st) > 0)
-            .Select(st => $"{s.TrialsByStatus[st]} {st.ToWire()}")) + $" of {s.TotalTrials}";
+            .Select(st => $"{s.TrialsByStatus[st]} {st.ToWire()}")) + $" of {s.TotalTrials}"
+        + (s.EpochsRedone > 0 ? $"; {s.EpochsRedone} epoch(s) redone after failures" : "");
 
     public static void ShowStatus(IAnsiConsole console, SweepStatusReport status)
     {

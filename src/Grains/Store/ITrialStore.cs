@@ -77,6 +77,8 @@ public interface ITrialStore
     /// not the trial's current attempt are dropped (fencing). Returns the rows written.</summary>
     Task<int> WriteEpochsAsync(IReadOnlyList<EpochReport> epochs, CancellationToken ct = default);
     Task<IReadOnlyList<EpochReport>> GetEpochsAsync(string trialId, CancellationToken ct = default);
+    /// <summary>Epochs of the sweep stored more than once (a resumed attempt re-ran them): the work redone after failures.</summary>
+    Task<int> CountRedoneEpochsAsync(string sweepId, CancellationToken ct = default);
 
     // ---- checkpoints and models
     /// <summary>Replaces the trial's checkpoint if <paramref name="attempt"/> is current; false otherwise.</summary>

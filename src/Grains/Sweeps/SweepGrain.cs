@@ -220,7 +220,7 @@ public sealed partial class SweepGrain(
             Kept = v.Record.Kept,
             Live = v.Record.Status == TrialStatus.Running ? v.Live : null,
         }).ToImmutableArray();
-        return new SweepStatusReport(Summary(), trials);
+        return new SweepStatusReport(Summary() with { EpochsRedone = await store.CountRedoneEpochsAsync(SweepId) }, trials);
     }
 
     SweepSummary Summary() => new()

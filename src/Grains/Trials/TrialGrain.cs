@@ -121,7 +121,7 @@ public sealed partial class TrialGrain(
             var options = new TrainingOptions
             {
                 Device = _options.DeviceKind == "cuda" ? "cuda" : "cpu",
-                Threads = _options.ThreadsPerSlot,
+                Threads = _options.EffectiveThreads,
                 CheckpointEveryBatches = checkpointEveryBatches,
             };
             var checkpoint = resume is null ? null : new Checkpoint(resume.Epoch, resume.Batch, resume.Bytes);

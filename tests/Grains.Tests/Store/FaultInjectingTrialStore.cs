@@ -72,6 +72,7 @@ public sealed class FaultInjectingTrialStore(ITrialStore inner) : ITrialStore
     public Task UnregisterSiloAsync(string silo, CancellationToken ct = default) => inner.UnregisterSiloAsync(silo, ct);
     public Task<IReadOnlyList<SiloSlots>> GetSlotLedgerAsync(CancellationToken ct = default) => inner.GetSlotLedgerAsync(ct);
     public Task<IReadOnlyList<EpochReport>> GetEpochsAsync(string trialId, CancellationToken ct = default) => inner.GetEpochsAsync(trialId, ct);
+    public Task<int> CountRedoneEpochsAsync(string sweepId, CancellationToken ct = default) => inner.CountRedoneEpochsAsync(sweepId, ct);
     public Task<StoredCheckpoint?> LoadCheckpointAsync(string trialId, CancellationToken ct = default) => inner.LoadCheckpointAsync(trialId, ct);
     public Task SaveModelAsync(StoredModel model, CancellationToken ct = default) => inner.SaveModelAsync(model, ct);
     public Task<StoredModel?> GetModelAsync(string trialId, CancellationToken ct = default) => inner.GetModelAsync(trialId, ct);

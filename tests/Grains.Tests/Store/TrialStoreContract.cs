@@ -504,6 +504,22 @@ public abstract class TrialStoreContract(ITestOutputHelper output) : IAsyncLifet
     }
 
     [Fact]
+    public async Task Epochs_stored_again_count_as_redone_work_of_their_sweep()
+    {
+        var (trialId, attempt) = await RunningTrialAsync();
+        var sweepId = AeGrid.Abstractions.TrialIds.SweepOf(trialId);
+        Assert.Equal(0, await Store.CountRedoneEpochsAsync(sweepId));
+
+        await Store.WriteEpochsAsync([Epoch(trialId, 1, attempt), Epoch(trialId, 2, attempt)]);
+        await Store.WriteEpochsAsync([Epoch(trialId, 2, attempt)]); // a resumed attempt re-ran epoch 2
+        await Store.WriteEpochsAsync([Epoch(trialId, 2, attempt), Epoch(trialId, 3, attempt)]);
+
+        Assert.Equal(2, await Store.CountRedoneEpochsAsync(sweepId));
+        Assert.Equal(3, (await Store.GetEpochsAsync(trialId)).Count);
+        Assert.Equal(0, await Store.CountRedoneEpochsAsync("no-such-sweep"));
+    }
+
+    [Fact]
     public async Task Epochs_completed_follows_the_highest_stored_epoch()
     {
         var (trialId, attempt) = await RunningTrialAsync();

@@ -423,6 +423,12 @@ public sealed partial class PostgresTrialStore : ITrialStore, IAsyncDisposable, 
         return written;
     }
 
+    public async Task<int> CountRedoneEpochsAsync(string sweepId, CancellationToken ct = default) =>
+        (await QueryListAsync("""
+            SELECT coalesce(sum(e.write_count - 1), 0)::integer FROM epoch_metrics e JOIN trials t ON t.id = e.trial_id
+            WHERE t.sweep_id = $1
+            """, r => r.GetInt32(0), ct, P(sweepId)).ConfigureAwait(false))[0];
+
     public Task<IReadOnlyList<EpochReport>> GetEpochsAsync(string trialId, CancellationToken ct = default) =>
         QueryListAsync($"SELECT {string.Join(", ", EpochColumns)} FROM epoch_metrics WHERE trial_id = $1 ORDER BY epoch",
             r => new EpochReport
@@ -518,7 +524,8 @@ public sealed partial class PostgresTrialStore : ITrialStore, IAsyncDisposable, 
              AS u({string.Join(", ", EpochColumns)})
         WHERE {IsCurrentWriter("u.trial_id", "u.attempt")}
         ON CONFLICT (trial_id, epoch) DO UPDATE SET
-            {string.Join(", ", EpochColumns.Skip(2).Append("written_at").Select(c => $"{c} = EXCLUDED.{c}"))}
+            {string.Join(", ", EpochColumns.Skip(2).Append("written_at").Select(c => $"{c} = EXCLUDED.{c}"))},
+            write_count = epoch_metrics.write_count + 1
         """;
 
     private static NpgsqlBatchCommand InsertTrialsCommand(string sweepId, IReadOnlyList<TrialConfig> trials) => BatchCommand("""

@@ -415,6 +415,12 @@ public sealed partial class SqliteTrialStore : ITrialStore, IAsyncDisposable, ID
         }, ct);
     }
 
+    public Task<int> CountRedoneEpochsAsync(string sweepId, CancellationToken ct = default) =>
+        ReadAsync(connection => Convert.ToInt32(Command(connection, null, """
+            SELECT coalesce(sum(e.write_count - 1), 0) FROM epoch_metrics e JOIN trials t ON t.id = e.trial_id
+            WHERE t.sweep_id = $sweep
+            """, ("$sweep", sweepId)).ExecuteScalar()), ct);
+
     public Task<IReadOnlyList<EpochReport>> GetEpochsAsync(string trialId, CancellationToken ct = default) =>
         ReadAsync<IReadOnlyList<EpochReport>>(connection =>
         {
@@ -513,7 +519,8 @@ public sealed partial class SqliteTrialStore : ITrialStore, IAsyncDisposable, ID
         INSERT INTO epoch_metrics ({string.Join(", ", EpochColumns)}, written_at)
         VALUES ({string.Join(", ", EpochColumns.Select(c => "$" + c))}, $written_at)
         ON CONFLICT (trial_id, epoch) DO UPDATE SET
-            {string.Join(", ", EpochColumns.Skip(2).Append("written_at").Select(c => $"{c} = excluded.{c}"))}
+            {string.Join(", ", EpochColumns.Skip(2).Append("written_at").Select(c => $"{c} = excluded.{c}"))},
+            write_count = epoch_metrics.write_count + 1
         """;
 
     /// <summary>Binds a row to the upsert's parameters, which are in <see cref="EpochColumns"/> order.</summary>
