@@ -24,6 +24,8 @@ public sealed class TrainingSlotPlacementDirector(ITrialStore store) : IPlacemen
         if (compatible.Length == 0) throw new OrleansException("no silo can host trial grains");
         var wantedKind = target.RequestContextData?.TryGetValue(TrainingSlotPlacement.DeviceKindKey, out var kind) == true
             ? kind as string : null;
+        var avoid = target.RequestContextData?.TryGetValue(TrainingSlotPlacement.AvoidSiloKey, out var avoided) == true
+            ? avoided as string : null;
 
         await _refresh.WaitAsync();
         try
@@ -36,16 +38,17 @@ public sealed class TrainingSlotPlacementDirector(ITrialStore store) : IPlacemen
             }
 
             SiloAddress? best = null;
-            int bestFree = int.MinValue;
+            double bestScore = double.MinValue;
             foreach (var silo in compatible)
             {
                 if (!_ledger.TryGetValue(silo.ToParsableString(), out var slots)) continue; // registered no slots
                 if (wantedKind is not null && slots.DeviceKind != wantedKind) continue;
-                int free = slots.Free - _placedSinceRefresh.GetValueOrDefault(slots.Silo);
-                if (free > bestFree || (free == bestFree && Random.Shared.Next(2) == 0))
+                // Free slots decide; the silo to avoid loses ties with any silo as free as it, never a slot it alone has.
+                double score = slots.Free - _placedSinceRefresh.GetValueOrDefault(slots.Silo) - (slots.Silo == avoid ? 0.5 : 0);
+                if (score > bestScore || (score == bestScore && Random.Shared.Next(2) == 0))
                 {
                     best = silo;
-                    bestFree = free;
+                    bestScore = score;
                 }
             }
             // With no free slot anywhere we still must return a silo: the trial's claim will then refuse and the sweep retries.

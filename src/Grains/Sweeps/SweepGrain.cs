@@ -144,6 +144,8 @@ public sealed partial class SweepGrain(
         {
             try
             {
+                // A trial whose last attempt failed (or was handed off) goes elsewhere when another silo has room.
+                if (v.Record.Error is not null && v.Record.Silo is { } last) RequestContext.Set(TrainingSlotPlacement.AvoidSiloKey, last);
                 return await GrainFactory.GetGrain<ITrialGrain>(v.Record.TrialId)
                     .Start(v.Config, _spec.MaxAttempts, _spec.CheckpointEveryBatches);
             }
