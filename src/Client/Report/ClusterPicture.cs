@@ -46,5 +46,5 @@ internal static class ClusterPicture
         return new ClusterRow(cluster, labels.Count, majority.Key, names[majority.Key], majority.Count() / (double)labels.Count);
     }
 
-    static string Percent(double share) => share.ToString("P0", CultureInfo.InvariantCulture);
+    static string Percent(double share) => (share * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
 }
