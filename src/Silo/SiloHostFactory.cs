@@ -43,6 +43,8 @@ public static class SiloHostFactory
         {
             silo.UseTrialStore(location);
             silo.Configure<ClusterOptions>(o => { o.ClusterId = settings.ClusterId; o.ServiceId = settings.ServiceId; });
+            // A store error inside a grain call then reaches the caller with its message, not as "no codec for NpgsqlException".
+            silo.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
             silo.Configure<GrainCollectionOptions>(o => o.DeactivationTimeout = settings.ShutdownGrace);
             if (settings.Local)
             {

@@ -31,7 +31,7 @@ public sealed class ClusterRestartTests(PostgresServer server, ITestOutputHelper
                 "--silo-port", LoopbackPorts.Free().ToString(), "--gateway-port", LoopbackPorts.Free().ToString(),
             ])).ToList();
             silos.AddRange(started);
-            foreach (var silo in started) await silo.WaitForOutputAsync("aegrid silo: running", TimeSpan.FromSeconds(90));
+            foreach (var silo in started) await silo.WaitForOutputAsync("aegrid silo: running", TimeSpan.FromSeconds(180));
             return started;
         }
 
@@ -48,7 +48,7 @@ public sealed class ClusterRestartTests(PostgresServer server, ITestOutputHelper
                 space:
                   seed: [1, 2, 3, 4, 5, 6]
                 """);
-            var submit = await AegridProcess.RunAsync(["sweep", "submit", specPath, "--cluster", url], TimeSpan.FromSeconds(90));
+            var submit = await AegridProcess.RunAsync(["sweep", "submit", specPath, "--cluster", url], TimeSpan.FromSeconds(180));
             Assert.True(submit.ExitCode == 0, submit.Stderr);
             var sweepId = submit.Stdout.Trim();
             Log($"submitted {sweepId}");
@@ -98,6 +98,8 @@ public sealed class ClusterRestartTests(PostgresServer server, ITestOutputHelper
             {
                 silo.Terminate();
                 try { await silo.WaitForExitAsync(TimeSpan.FromSeconds(40)); } catch (TimeoutException) { }
+                var log = silo.Stderr + silo.Stdout;
+                output.WriteLine($"--- {silo.Name} (last 3000 chars) ---\n{(log.Length > 3000 ? log[^3000..] : log)}");
                 await silo.DisposeAsync();
             }
         }

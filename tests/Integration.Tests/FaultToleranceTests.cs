@@ -41,7 +41,7 @@ public sealed class FaultToleranceTests(PostgresServer server, ITestOutputHelper
         try
         {
             var first = Enumerable.Range(0, 3).Select(i => StartSilo($"silo{i}")).ToList();
-            foreach (var silo in first) await silo.WaitForOutputAsync("aegrid silo: running", TimeSpan.FromSeconds(90));
+            foreach (var silo in first) await silo.WaitForOutputAsync("aegrid silo: running", TimeSpan.FromSeconds(180));
             Log("3 silos running");
 
             var specPath = SweepFiles.Write(Path.Combine(Path.GetTempPath(), $"aegrid-faults-{Guid.NewGuid():N}"), "faults", $"""
@@ -56,7 +56,7 @@ public sealed class FaultToleranceTests(PostgresServer server, ITestOutputHelper
                   seed: [1, 2, 3, 4, 5, 6]
                   lr: [0.001, 0.002]
                 """);
-            var submit = await AegridProcess.RunAsync(["sweep", "submit", specPath, "--cluster", url], TimeSpan.FromSeconds(90));
+            var submit = await AegridProcess.RunAsync(["sweep", "submit", specPath, "--cluster", url], TimeSpan.FromSeconds(180));
             Assert.True(submit.ExitCode == 0, submit.Stderr);
             var sweepId = submit.Stdout.Trim();
             Log($"submitted {sweepId}");
@@ -85,7 +85,7 @@ public sealed class FaultToleranceTests(PostgresServer server, ITestOutputHelper
 
             // A replacement joins (scale back up); the sweep must finish.
             var replacement = StartSilo("silo3");
-            await replacement.WaitForOutputAsync("aegrid silo: running", TimeSpan.FromSeconds(90));
+            await replacement.WaitForOutputAsync("aegrid silo: running", TimeSpan.FromSeconds(180));
             Log("replacement silo running");
 
             var watch = await AegridProcess.RunAsync(["sweep", "watch", sweepId, "--cluster", url, "--json"], TimeSpan.FromMinutes(6));

@@ -28,7 +28,7 @@ public sealed class MultiProcessTests(PostgresServer server, ITestOutputHelper o
                     "--silo-port", LoopbackPorts.Free().ToString(), "--gateway-port", LoopbackPorts.Free().ToString(),
                 ]));
             }
-            foreach (var silo in silos) await silo.WaitForOutputAsync("aegrid silo: running", TimeSpan.FromSeconds(90));
+            foreach (var silo in silos) await silo.WaitForOutputAsync("aegrid silo: running", TimeSpan.FromSeconds(180));
 
             var specPath = SweepFiles.Write(Path.Combine(Path.GetTempPath(), $"aegrid-mp-{Guid.NewGuid():N}"), "processes",
                 SweepFiles.Small("processes", epochs: 2));
