@@ -264,7 +264,9 @@ public sealed partial class TrialGrain(
                 catch (Exception e) { LogSweepUnreachable(e, config.TrialId); }
             }
         }
-        DeactivateOnIdle();
+        // While we awaited the store and the sweep, the sweep may already have started the next attempt here (a retry):
+        // deactivating now would hand that one off at once.
+        if (_current is null) DeactivateOnIdle();
     }
 
     /// <summary>The end of an attempt must reach the store; the database may be restarting.</summary>
