@@ -212,7 +212,7 @@ public sealed partial class SweepGrain(
             Number = v.Record.Number,
             Status = v.Record.Status,
             Parameters = v.Record.Parameters,
-            EpochsCompleted = v.Record.EpochsCompleted,
+            EpochsCompleted = EpochsCompleted(v),
             Attempts = v.Record.Attempts,
             Silo = v.Record.Silo,
             LastEpoch = v.Epochs.Count > 0 ? v.Epochs[^1] : null,
@@ -222,6 +222,15 @@ public sealed partial class SweepGrain(
         }).ToImmutableArray();
         return new SweepStatusReport(Summary(), trials);
     }
+
+    /// <summary>
+    /// A running trial's epochs as its reports arrive: the store view is refreshed only when something changes state,
+    /// so between refreshes it would show the epoch count the trial had when it started.
+    /// </summary>
+    static int EpochsCompleted(TrialView v) =>
+        v.Record.Status == TrialStatus.Running && v.Epochs.Count > 0
+            ? Math.Max(v.Record.EpochsCompleted, v.Epochs[^1].Epoch)
+            : v.Record.EpochsCompleted;
 
     SweepSummary Summary() => new()
     {
