@@ -188,13 +188,16 @@ public sealed partial class SweepGrain(
         return Task.CompletedTask;
     }
 
-    public async Task ReportFinished(string trialId, TrialStatus status, string? error)
+    public Task ReportFinished(string trialId, TrialStatus status, string? error)
     {
         _refreshRequested = true;
         if (_trials.TryGetValue(trialId, out var view)) view.Live = null;
         LogTrialFinished(SweepId, trialId, status.ToWire());
-        // A slot just freed up: schedule now rather than at the next tick.
-        if (_sweep.State == SweepState.Running) await ScheduleAsync(CancellationToken.None);
+        // A slot just freed up: schedule now rather than at the next tick, but after this call returns. The reporting trial
+        // may be deactivating (a hand-off) and waits for this answer; admitting it again from inside the call would queue
+        // a Start behind that deactivation, and both would wait until the call timed out.
+        if (_sweep.State == SweepState.Running) _scheduler?.Change(TimeSpan.Zero, _options.SchedulerInterval);
+        return Task.CompletedTask;
     }
 
     public Task Poke()
