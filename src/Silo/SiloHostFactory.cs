@@ -15,7 +15,10 @@ namespace AeGrid.Silo;
 /// </summary>
 public static class SiloHostFactory
 {
-    public static async Task<IHost> BuildAsync(SiloSettings settings, Action<ILoggingBuilder>? logging = null, CancellationToken ct = default)
+    /// <param name="configureServices">Applied after every AeGrid and Orleans registration, so it can replace or decorate
+    /// any of them (tests wrap the <see cref="ITrialStore"/> in a fault-injecting decorator). Production passes none.</param>
+    public static async Task<IHost> BuildAsync(SiloSettings settings, Action<ILoggingBuilder>? logging = null, CancellationToken ct = default,
+        Action<IServiceCollection>? configureServices = null)
     {
         var location = StoreLocation.Parse(settings.Store);
         var builder = Host.CreateApplicationBuilder();
@@ -87,6 +90,7 @@ public static class SiloHostFactory
             silo.AddActivityPropagation();
         });
         Telemetry.Add(builder, settings);
+        configureServices?.Invoke(builder.Services);
         return builder.Build();
     }
 }

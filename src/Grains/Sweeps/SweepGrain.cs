@@ -190,13 +190,16 @@ public sealed partial class SweepGrain(
         return Task.CompletedTask;
     }
 
-    public async Task ReportFinished(string trialId, TrialStatus status, string? error)
+    public Task ReportFinished(string trialId, TrialStatus status, string? error)
     {
         _refreshRequested = true;
         if (_trials.TryGetValue(trialId, out var view)) view.Live = null;
         LogTrialFinished(SweepId, trialId, status.ToWire());
-        // A slot just freed up: schedule now rather than at the next tick.
-        if (_sweep.State == SweepState.Running) await ScheduleAsync(CancellationToken.None);
+        // A slot just freed up: schedule now rather than at the next tick, but after this call returns. The reporting trial
+        // may be deactivating (a hand-off) and waits for this answer; admitting it again from inside the call would queue
+        // a Start behind that deactivation, and both would wait until the call timed out.
+        if (_sweep.State == SweepState.Running) _scheduler?.Change(TimeSpan.Zero, _options.SchedulerInterval);
+        return Task.CompletedTask;
     }
 
     public Task Poke()
@@ -214,7 +217,7 @@ public sealed partial class SweepGrain(
             Number = v.Record.Number,
             Status = v.Record.Status,
             Parameters = v.Record.Parameters,
-            EpochsCompleted = v.Record.EpochsCompleted,
+            EpochsCompleted = EpochsCompleted(v),
             Attempts = v.Record.Attempts,
             Silo = v.Record.Silo,
             LastEpoch = v.Epochs.Count > 0 ? v.Epochs[^1] : null,
@@ -224,6 +227,15 @@ public sealed partial class SweepGrain(
         }).ToImmutableArray();
         return new SweepStatusReport(Summary() with { EpochsRedone = await store.CountRedoneEpochsAsync(SweepId) }, trials);
     }
+
+    /// <summary>
+    /// A running trial's epochs as its reports arrive: the store view is refreshed only when something changes state,
+    /// so between refreshes it would show the epoch count the trial had when it started.
+    /// </summary>
+    static int EpochsCompleted(TrialView v) =>
+        v.Record.Status == TrialStatus.Running && v.Epochs.Count > 0
+            ? Math.Max(v.Record.EpochsCompleted, v.Epochs[^1].Epoch)
+            : v.Record.EpochsCompleted;
 
     SweepSummary Summary() => new()
     {

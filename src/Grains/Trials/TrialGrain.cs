@@ -30,10 +30,12 @@ public sealed partial class TrialGrain(
     Attempt? _current;
 
     /// <summary>One running attempt: everything that must be torn down together.</summary>
-    sealed class Attempt(TrialConfig config, int number, int maxAttempts)
+    sealed class Attempt(TrialConfig config, int number, int numberSinceRetry, int maxAttempts)
     {
         public TrialConfig Config { get; } = config;
         public int Number { get; } = number;
+        /// <summary>Which attempt this is since the trial was last retried (RetryFailed): what max_attempts limits.</summary>
+        public int NumberSinceRetry { get; } = numberSinceRetry;
         public int MaxAttempts { get; } = maxAttempts;
         public CancellationTokenSource Cancel { get; } = new();
         public CancellationTokenSource Pause { get; } = new();
@@ -56,6 +58,8 @@ public sealed partial class TrialGrain(
         var stored = await store.GetTrialAsync(config.TrialId);
         if (stored is null) throw new AeGridRequestException($"unknown trial {config.TrialId}");
         if (stored.Status.IsFinal()) return TrialStartResult.AlreadyFinished;
+        // Read before claiming the trial, so a store error here leaves nothing open.
+        var lastFailed = LastFailedAttempt(await store.GetAttemptsAsync(config.TrialId));
 
         var number = await store.BeginAttemptAsync(config.TrialId, SiloName, _options.AttemptLease);
         if (number is null)
@@ -65,7 +69,10 @@ public sealed partial class TrialGrain(
             return TrialStartResult.NotAdmitted;
         }
 
-        var attempt = new Attempt(config, number.Value, maxAttempts) { LeaseValidUntil = DateTime.UtcNow + _options.AttemptLease };
+        var attempt = new Attempt(config, number.Value, number.Value - lastFailed, maxAttempts)
+        {
+            LeaseValidUntil = DateTime.UtcNow + _options.AttemptLease,
+        };
         _current = attempt;
         attempt.LeaseTimer = this.RegisterGrainTimer(RenewLeaseAsync, attempt, new GrainTimerCreationOptions
         {
@@ -79,6 +86,13 @@ public sealed partial class TrialGrain(
         LogStarted(config.TrialId, attempt.Number, SiloName);
         return TrialStartResult.Started;
     }
+
+    /// <summary>
+    /// The number of the trial's last attempt that ended failed, 0 if none. Failed is final, so any attempt after it was
+    /// started by RetryFailed: counting from there gives a retried trial max_attempts fresh attempts.
+    /// </summary>
+    static int LastFailedAttempt(IReadOnlyList<AttemptRecord> attempts) =>
+        attempts.Where(a => a.Outcome == TrialStatus.Failed.ToWire()).Select(a => a.Attempt).DefaultIfEmpty(0).Max();
 
     public Task Stop(TrialStatus finalStatus)
     {
@@ -157,7 +171,7 @@ public sealed partial class TrialGrain(
             // Bad input never gets better by retrying; anything else gets another attempt (on another placement).
             bool badInput = e is InvalidHyperparameterException or DatasetFormatException or DatasetNotFoundException;
             error = badInput ? e.Message : $"{e.GetType().Name}: {e.Message}";
-            bool retry = !badInput && attempt.Number < attempt.MaxAttempts;
+            bool retry = !badInput && attempt.NumberSinceRetry < attempt.MaxAttempts;
             status = retry ? TrialStatus.Pending : TrialStatus.Failed;
             LogFailed(e, config.TrialId, attempt.Number, retry);
         }
@@ -279,7 +293,9 @@ public sealed partial class TrialGrain(
                 catch (Exception e) { LogSweepUnreachable(e, config.TrialId); }
             }
         }
-        DeactivateOnIdle();
+        // While we awaited the store and the sweep, the sweep may already have started the next attempt here (a retry):
+        // deactivating now would hand that one off at once.
+        if (_current is null) DeactivateOnIdle();
     }
 
     /// <summary>What an attempt must read or write gets through a database restart: retried with backoff (about 2 minutes).</summary>
@@ -289,7 +305,7 @@ public sealed partial class TrialGrain(
         for (int i = 0; ; i++)
         {
             try { return await call(); }
-            catch (Exception e) when (i < 30)
+            catch (Exception e) when (i < 30 && IsTransientStoreError(e))
             {
                 LogStoreRetry(e, delay.TotalSeconds);
                 await Task.Delay(delay);
@@ -297,6 +313,11 @@ public sealed partial class TrialGrain(
             }
         }
     }
+
+    /// <summary>The database restarting or unreachable, as opposed to a bug or bad data, which retrying cannot fix.</summary>
+    static bool IsTransientStoreError(Exception e) =>
+        e is System.Data.Common.DbException or System.Net.Sockets.SocketException or TimeoutException
+        || (e.InnerException is { } inner && IsTransientStoreError(inner));
 
     [LoggerMessage(LogLevel.Information, "Trial {TrialId} attempt {Attempt} started on {Silo}")]
     partial void LogStarted(string trialId, int attempt, string silo);

@@ -1,5 +1,6 @@
 using AeGrid.Abstractions;
 using AeGrid.Grains.Store;
+using AeGrid.TestSupport;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;

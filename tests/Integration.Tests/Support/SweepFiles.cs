@@ -18,6 +18,19 @@ public static class SweepFiles
           lr: [0.001, 0.005, 0.01]
         """;
 
+    /// <summary>
+    /// A sweep over the fixture's first <paramref name="limit"/> training images in batches of 50 (a few batches an
+    /// epoch, so a trial takes a second or two); <paramref name="body"/> adds the rest (unindented YAML lines).
+    /// </summary>
+    public static string Tiny(string name, string body, int limit = 200) => $"""
+        name: {name}
+        dataset: {RepoPaths.MnistFixture}
+        limit: {limit}
+        batch_size: 50
+        seed: 7
+        {body}
+        """;
+
     public static string Write(string directory, string name, string text)
     {
         Directory.CreateDirectory(directory);

@@ -1,17 +1,19 @@
 using AeGrid.Abstractions;
 using AeGrid.Grains.Store;
 
-namespace AeGrid.Grains.Tests.Store;
+namespace AeGrid.TestSupport;
 
 /// <summary>
 /// Wraps a real store and makes its epoch and checkpoint writes fail (or wait) on demand, to test the writers' retries
-/// and back-pressure against real storage. Everything else passes straight through.
+/// and back-pressure against real storage, and checkpoint loads of chosen trials fail, to make a trial attempt fail on a
+/// real silo. Everything else passes straight through.
 /// </summary>
 public sealed class FaultInjectingTrialStore(ITrialStore inner) : ITrialStore
 {
     private int _failuresLeft;
     private readonly Lock _lock = new();
     private readonly List<int> _epochBatchSizes = [];
+    private readonly Dictionary<string, int> _failedLoads = [];
 
     /// <summary>The next <paramref name="count"/> epoch/checkpoint writes throw before reaching the store.</summary>
     public void FailNextWrites(int count) => Interlocked.Exchange(ref _failuresLeft, count);
@@ -20,6 +22,16 @@ public sealed class FaultInjectingTrialStore(ITrialStore inner) : ITrialStore
     public TaskCompletionSource? Gate { get; set; }
 
     public int FailedWrites { get; private set; }
+
+    /// <summary>While set, loading the checkpoint of a trial it accepts throws, as every attempt of that trial starts
+    /// with that load. Set it back to null and the trial's next attempt runs normally.</summary>
+    public Func<string, bool>? FailCheckpointLoadsOf { get; set; }
+
+    /// <summary>How many checkpoint loads <see cref="FailCheckpointLoadsOf"/> made fail, by trial id.</summary>
+    public IReadOnlyDictionary<string, int> FailedCheckpointLoads
+    {
+        get { lock (_lock) return new Dictionary<string, int>(_failedLoads); }
+    }
 
     /// <summary>Sizes of the epoch batches that reached the store.</summary>
     public IReadOnlyList<int> EpochBatchSizes
@@ -73,7 +85,16 @@ public sealed class FaultInjectingTrialStore(ITrialStore inner) : ITrialStore
     public Task<IReadOnlyList<SiloSlots>> GetSlotLedgerAsync(CancellationToken ct = default) => inner.GetSlotLedgerAsync(ct);
     public Task<IReadOnlyList<EpochReport>> GetEpochsAsync(string trialId, CancellationToken ct = default) => inner.GetEpochsAsync(trialId, ct);
     public Task<int> CountRedoneEpochsAsync(string sweepId, CancellationToken ct = default) => inner.CountRedoneEpochsAsync(sweepId, ct);
-    public Task<StoredCheckpoint?> LoadCheckpointAsync(string trialId, CancellationToken ct = default) => inner.LoadCheckpointAsync(trialId, ct);
+    public Task<StoredCheckpoint?> LoadCheckpointAsync(string trialId, CancellationToken ct = default)
+    {
+        if (FailCheckpointLoadsOf is { } fails && fails(trialId))
+        {
+            lock (_lock) _failedLoads[trialId] = _failedLoads.GetValueOrDefault(trialId) + 1;
+            throw new IOException($"injected fault: the checkpoint of {trialId} cannot be read");
+        }
+        return inner.LoadCheckpointAsync(trialId, ct);
+    }
+
     public Task SaveModelAsync(StoredModel model, CancellationToken ct = default) => inner.SaveModelAsync(model, ct);
     public Task<StoredModel?> GetModelAsync(string trialId, CancellationToken ct = default) => inner.GetModelAsync(trialId, ct);
 }
