@@ -270,7 +270,9 @@ public sealed partial class TrialGrain(
                 catch (Exception e) { LogSweepUnreachable(e, config.TrialId); }
             }
         }
-        DeactivateOnIdle();
+        // While we told the sweep, it may have started the next attempt here (a retry): deactivating would cut that
+        // attempt short, and its hand-off would wait on the sweep, which waits on this deactivating grain (30 s stall).
+        if (_current is null) DeactivateOnIdle();
     }
 
     /// <summary>The end of an attempt must reach the store; the database may be restarting.</summary>
