@@ -205,6 +205,8 @@ public sealed partial class SweepGrain(
     public Task Poke()
     {
         _refreshRequested = true;
+        // Trials came back (a silo died): look at once rather than at the next tick.
+        if (_sweep.State == SweepState.Running) _scheduler?.Change(TimeSpan.Zero, _options.SchedulerInterval);
         return Task.CompletedTask;
     }
 

@@ -293,8 +293,8 @@ public sealed partial class TrialGrain(
                 catch (Exception e) { LogSweepUnreachable(e, config.TrialId); }
             }
         }
-        // While we awaited the store and the sweep, the sweep may already have started the next attempt here (a retry):
-        // deactivating now would hand that one off at once.
+        // While we told the sweep, it may have started the next attempt here (a retry): deactivating would cut that
+        // attempt short, and its hand-off would wait on the sweep, which waits on this deactivating grain (30 s stall).
         if (_current is null) DeactivateOnIdle();
     }
 
