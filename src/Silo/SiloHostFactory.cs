@@ -75,6 +75,7 @@ public static class SiloHostFactory
             {
                 var t = settings.Training;
                 o.DeviceKind = t.DeviceKind;
+                o.Trains = t.Trains;
                 o.Slots = t.Slots;
                 o.ThreadsPerSlot = t.ThreadsPerSlot;
                 o.AttemptLease = t.AttemptLease;
