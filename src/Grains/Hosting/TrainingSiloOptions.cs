@@ -5,7 +5,8 @@ public sealed class TrainingSiloOptions
 {
     /// <summary>"cpu" or "cuda": the kind of slot this silo offers.</summary>
     public string DeviceKind { get; set; } = "cpu";
-    /// <summary>False for a silo that only answers questions (a CLI reading the local store): it offers no slots.</summary>
+    /// <summary>False for a silo that only answers questions (a CLI reading the local store): it offers no slots and does not
+    /// drive sweeps (admit, recover, finish); the process that trains them does.</summary>
     public bool Trains { get; set; } = true;
     /// <summary>Trainings this silo runs at once. 0 means: one per GPU, else one CPU slot.</summary>
     public int Slots { get; set; }

@@ -74,6 +74,10 @@ public sealed partial class SweepGrain(
 
     void StartScheduler()
     {
+        // A silo that does not train is a CLI's read-only session on a local store: in local mode each process is its own
+        // cluster, so the `aegrid run` training this sweep has its own sweep grain. A second driver here would take that
+        // run's trials for lost (its silo is not in this cluster) and start them again.
+        if (!_options.Trains) return;
         _scheduler ??= this.RegisterGrainTimer(ScheduleAsync, new GrainTimerCreationOptions
         {
             DueTime = TimeSpan.Zero, Period = _options.SchedulerInterval, Interleave = false, KeepAlive = true,
@@ -208,7 +212,15 @@ public sealed partial class SweepGrain(
 
     public async Task<SweepStatusReport> GetStatus()
     {
-        if (_refreshRequested || _sweep.State != SweepState.Running) await RefreshTrialsAsync(CancellationToken.None);
+        if (!_options.Trains)
+        {
+            // Read-only session: the process training the sweep reports to its own grain, not to this one; only the store
+            // tells us what changed (a `sweep watch` here polls until the sweep ends).
+            _sweep = await store.GetSweepAsync(SweepId) ?? _sweep;
+            await RefreshTrialsAsync(CancellationToken.None);
+            await LoadMissingEpochsAsync();
+        }
+        else if (_refreshRequested || _sweep.State != SweepState.Running) await RefreshTrialsAsync(CancellationToken.None);
         var trials = _trials.Values.OrderBy(v => v.Record.Number).Select(v => new TrialSummary
         {
             TrialId = v.Record.TrialId,
