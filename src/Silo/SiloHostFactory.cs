@@ -81,6 +81,7 @@ public static class SiloHostFactory
                 o.AttemptLease = t.AttemptLease;
                 o.LeaseRenewInterval = t.LeaseRenewInterval;
                 o.SchedulerInterval = t.SchedulerInterval;
+                o.AbsentSiloGrace = settings.Local ? TimeSpan.Zero : t.AbsentSiloGrace;
                 o.SweepReminderPeriod = t.SweepReminderPeriod;
                 o.ProgressInterval = t.ProgressInterval;
                 o.CheckpointEveryBatches = t.CheckpointEveryBatches;

@@ -25,8 +25,6 @@ public sealed partial class SweepGrain(
     ILogger<SweepGrain> logger) : Grain, ISweepGrain, IRemindable
 {
     const string ReminderName = "sweep-alive";
-    /// <summary>A trial running on a silo absent from membership for this long is presumed lost (its silo left before we saw it).</summary>
-    static readonly TimeSpan AbsentSiloGrace = TimeSpan.FromSeconds(30);
 
     readonly TrainingSiloOptions _options = siloOptions.Value;
     SweepRecord _sweep = null!;
@@ -121,7 +119,7 @@ public sealed partial class SweepGrain(
             .Select(m => m.SiloAddress.ToParsableString()).ToHashSet();
         var lost = _trials.Values
             .Where(v => v.Record.Status == TrialStatus.Running && v.Record.Silo is { } s && !active.Contains(s)
-                        && (IsDead(snapshot, s) || DateTimeOffset.UtcNow - (v.Record.StartedAt ?? DateTimeOffset.UtcNow) > AbsentSiloGrace))
+                        && (IsDead(snapshot, s) || DateTimeOffset.UtcNow - (v.Record.StartedAt ?? DateTimeOffset.UtcNow) > _options.AbsentSiloGrace))
             .Select(v => v.Record.Silo!).Distinct().ToList();
         foreach (var silo in lost)
         {

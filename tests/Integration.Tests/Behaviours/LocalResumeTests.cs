@@ -54,6 +54,7 @@ public sealed class LocalResumeTests(ITestOutputHelper output)
 
         await using var second = await LocalSilo.StartAsync(store, slots: 1);
         var clock = Stopwatch.StartNew();
+        var startedAt = DateTimeOffset.UtcNow;
         await second.Sweep(id).Start();
         var final = await second.WaitForSweepAsync(id, TimeSpan.FromMinutes(2));
         output.WriteLine($"resumed sweep finished {clock.Elapsed.TotalSeconds:0.0} s after Start");
@@ -63,6 +64,11 @@ public sealed class LocalResumeTests(ITestOutputHelper output)
         Assert.Equal(SweepState.Completed, final.Sweep.State);
         Assert.All(final.Trials, t => Assert.Equal(TrialStatus.Completed, t.Status));
         Assert.Equal([1, 2, 1], final.Trials.Select(t => t.Attempts));
+        // The killed run's silo is simply absent here (each local process is its own cluster): its trial is taken back at
+        // once, not after the grace a cluster gives a silo it has not seen join yet.
+        var resumedAfter = (await second.Store.GetAttemptsAsync(final.Trials[1].TrialId))[1].StartedAt - startedAt;
+        output.WriteLine($"the interrupted trial started again {resumedAfter.TotalSeconds:0.0} s after Start");
+        Assert.True(resumedAfter < TimeSpan.FromSeconds(10), $"the interrupted trial started again only after {resumedAfter.TotalSeconds:0.0} s");
         Assert.Equal(Rows(completedBefore), Rows(await second.Store.GetEpochsAsync(final.Trials[0].TrialId)));
 
         // The interrupted trial: every epoch once; those up to its last checkpoint are still the first attempt's rows
