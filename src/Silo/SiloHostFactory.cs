@@ -78,11 +78,13 @@ public static class SiloHostFactory
             {
                 var t = settings.Training;
                 o.DeviceKind = t.DeviceKind;
+                o.Trains = t.Trains;
                 o.Slots = t.Slots;
                 o.ThreadsPerSlot = t.ThreadsPerSlot;
                 o.AttemptLease = t.AttemptLease;
                 o.LeaseRenewInterval = t.LeaseRenewInterval;
                 o.SchedulerInterval = t.SchedulerInterval;
+                o.AbsentSiloGrace = settings.Local ? TimeSpan.Zero : t.AbsentSiloGrace;
                 o.SweepReminderPeriod = t.SweepReminderPeriod;
                 o.ProgressInterval = t.ProgressInterval;
                 o.CheckpointEveryBatches = t.CheckpointEveryBatches;

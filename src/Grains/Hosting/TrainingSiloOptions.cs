@@ -5,7 +5,8 @@ public sealed class TrainingSiloOptions
 {
     /// <summary>"cpu" or "cuda": the kind of slot this silo offers.</summary>
     public string DeviceKind { get; set; } = "cpu";
-    /// <summary>False for a silo that only answers questions (a CLI reading the local store): it offers no slots.</summary>
+    /// <summary>False for a silo that only answers questions (a CLI reading the local store): it offers no slots and does not
+    /// drive sweeps (admit, recover, finish); the process that trains them does.</summary>
     public bool Trains { get; set; } = true;
     /// <summary>Trainings this silo runs at once. 0 means: one per GPU, else one CPU slot.</summary>
     public int Slots { get; set; }
@@ -15,6 +16,10 @@ public sealed class TrainingSiloOptions
     /// membership (seconds); the lease is the fallback for a silo that hangs without being declared dead.</summary>
     public TimeSpan AttemptLease { get; set; } = TimeSpan.FromSeconds(60);
     public TimeSpan LeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>A trial running on a silo absent from this silo's membership for this long (since the trial started) is
+    /// presumed lost: its silo left before this one saw it, e.g. before the whole cluster restarted. Local mode uses zero:
+    /// each process is its own one-silo cluster, so an absent silo is an `aegrid run` that was stopped.</summary>
+    public TimeSpan AbsentSiloGrace { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>How often a sweep looks for free slots and stale trials.</summary>
     public TimeSpan SchedulerInterval { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary>The durable reminder that brings a sweep back after every silo restarted. Orleans' minimum is 1 minute.</summary>

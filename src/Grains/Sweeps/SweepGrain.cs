@@ -25,8 +25,6 @@ public sealed partial class SweepGrain(
     ILogger<SweepGrain> logger) : Grain, ISweepGrain, IRemindable
 {
     const string ReminderName = "sweep-alive";
-    /// <summary>A trial running on a silo absent from membership for this long is presumed lost (its silo left before we saw it).</summary>
-    static readonly TimeSpan AbsentSiloGrace = TimeSpan.FromSeconds(30);
 
     readonly TrainingSiloOptions _options = siloOptions.Value;
     SweepRecord _sweep = null!;
@@ -74,6 +72,10 @@ public sealed partial class SweepGrain(
 
     void StartScheduler()
     {
+        // A silo that does not train is a CLI's read-only session on a local store: in local mode each process is its own
+        // cluster, so the `aegrid run` training this sweep has its own sweep grain. A second driver here would take that
+        // run's trials for lost (its silo is not in this cluster) and start them again.
+        if (!_options.Trains) return;
         _scheduler ??= this.RegisterGrainTimer(ScheduleAsync, new GrainTimerCreationOptions
         {
             DueTime = TimeSpan.Zero, Period = _options.SchedulerInterval, Interleave = false, KeepAlive = true,
@@ -117,7 +119,7 @@ public sealed partial class SweepGrain(
             .Select(m => m.SiloAddress.ToParsableString()).ToHashSet();
         var lost = _trials.Values
             .Where(v => v.Record.Status == TrialStatus.Running && v.Record.Silo is { } s && !active.Contains(s)
-                        && (IsDead(snapshot, s) || DateTimeOffset.UtcNow - (v.Record.StartedAt ?? DateTimeOffset.UtcNow) > AbsentSiloGrace))
+                        && (IsDead(snapshot, s) || DateTimeOffset.UtcNow - (v.Record.StartedAt ?? DateTimeOffset.UtcNow) > _options.AbsentSiloGrace))
             .Select(v => v.Record.Silo!).Distinct().ToList();
         foreach (var silo in lost)
         {
@@ -212,7 +214,15 @@ public sealed partial class SweepGrain(
 
     public async Task<SweepStatusReport> GetStatus()
     {
-        if (_refreshRequested || _sweep.State != SweepState.Running) await RefreshTrialsAsync(CancellationToken.None);
+        if (!_options.Trains)
+        {
+            // Read-only session: the process training the sweep reports to its own grain, not to this one; only the store
+            // tells us what changed (a `sweep watch` here polls until the sweep ends).
+            _sweep = await store.GetSweepAsync(SweepId) ?? _sweep;
+            await RefreshTrialsAsync(CancellationToken.None);
+            await LoadMissingEpochsAsync();
+        }
+        else if (_refreshRequested || _sweep.State != SweepState.Running) await RefreshTrialsAsync(CancellationToken.None);
         var trials = _trials.Values.OrderBy(v => v.Record.Number).Select(v => new TrialSummary
         {
             TrialId = v.Record.TrialId,
