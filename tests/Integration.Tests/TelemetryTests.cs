@@ -12,7 +12,12 @@ using Microsoft.Extensions.Logging;
 
 namespace AeGrid.Integration.Tests;
 
+/// <summary>Listeners see every silo in the process, so this test runs alone, not beside other tests' silos.</summary>
+[CollectionDefinition(nameof(TelemetryTests), DisableParallelization = true)]
+public sealed class TelemetryCollection;
+
 /// <summary>A silo emits AeGrid's spans (one per trial attempt) and metrics (epochs, ended trials, busy slots).</summary>
+[Collection(nameof(TelemetryTests))]
 public sealed class TelemetryTests
 {
     [Fact]
@@ -56,8 +61,9 @@ public sealed class TelemetryTests
                 await Task.Delay(200);
 
             // The last span ends just after its trial reported the end that completed the sweep.
-            for (var waited = 0; spans.Count(s => s.OperationName == "trial attempt") < 2 && waited < 50; waited++) await Task.Delay(100);
-            var attempts = spans.Where(s => s.OperationName == "trial attempt").ToList();
+            bool Ours(Activity s) => s.OperationName == "trial attempt" && ((string?)s.GetTagItem("aegrid.trial_id"))?.StartsWith(id) == true;
+            for (var waited = 0; spans.Count(Ours) < 2 && waited < 50; waited++) await Task.Delay(100);
+            var attempts = spans.Where(Ours).ToList();
             Assert.Equal(2, attempts.Count);
             Assert.All(attempts, s =>
             {

@@ -165,11 +165,14 @@ public sealed partial class PostgresServer : IAsyncLifetime, IAsyncDisposable
     private static bool OwnerAlive(string stamp)
     {
         var parts = stamp.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length != 2 || !int.TryParse(parts[0], out var pid)) return false;
+        if (parts.Length != 2 || !int.TryParse(parts[0], out var pid) || !long.TryParse(parts[1], out var startTicks)) return false;
         try
         {
             using var process = Process.GetProcessById(pid);
-            return !process.HasExited && OwnerStamp(process) == stamp.Trim();
+            // Linux start times are derived from boot time and jiffies, and two processes can compute them a few
+            // milliseconds apart: compare with a tolerance, or a live run's server is taken for a leftover and deleted.
+            return !process.HasExited
+                   && Math.Abs(process.StartTime.ToUniversalTime().Ticks - startTicks) < TimeSpan.TicksPerSecond;
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
