@@ -148,7 +148,7 @@ public sealed partial class TrialGrain(
                     attempt.Relay.Complete();
                 }
             });
-            await PumpRelayAsync(attempt);
+            await PumpRelayAsync(attempt, resume?.Epoch ?? 0);
             var result = await trainingTask;
             await epochWriter.FlushAsync(CancellationToken.None);
             (status, error) = result.Outcome switch
@@ -173,14 +173,17 @@ public sealed partial class TrialGrain(
     }
 
     /// <summary>Stores what the training thread relays, in order; runs on the grain scheduler.</summary>
-    async Task PumpRelayAsync(Attempt attempt)
+    /// <param name="epochsStored">Epochs the resumed checkpoint covers (stored by an earlier attempt); 0 for a fresh start.</param>
+    async Task PumpRelayAsync(Attempt attempt, int epochsStored)
     {
         var config = attempt.Config;
+        var epochsRead = epochsStored;
         await foreach (var message in attempt.Relay.Events.ReadAllAsync())
         {
             switch (message)
             {
                 case EpochMetrics metrics:
+                    epochsRead = metrics.Epoch;
                     var report = EpochReports.From(config.TrialId, attempt.Number, metrics);
                     await epochWriter.EnqueueAsync(report);
                     if (await AskSweepToPrune(config, report))
@@ -189,7 +192,9 @@ public sealed partial class TrialGrain(
                         attempt.Cancel.Cancel();
                     }
                     break;
-                case Checkpoint checkpoint:
+                case var ready when ready == TrainingRelay.CheckpointReady:
+                    // Only the newest checkpoint is stored; older ones it replaced while we were busy are skipped.
+                    if (attempt.Relay.TakeCheckpoint(epochsRead) is not { } checkpoint) break;
                     // The epochs a checkpoint covers must be durable before it is: a resume never re-creates them.
                     await epochWriter.FlushAsync(CancellationToken.None);
                     var saved = await store.SaveCheckpointAsync(
