@@ -18,6 +18,8 @@ public sealed record SweepSummary
     [Id(5)] public required ImmutableDictionary<TrialStatus, int> TrialsByStatus { get; init; }
     [Id(6)] public required DateTimeOffset CreatedAt { get; init; }
     [Id(7)] public DateTimeOffset? FinishedAt { get; init; }
+    /// <summary>Epochs trained more than once because an attempt resumed from an earlier checkpoint (work lost to failures).</summary>
+    [Id(8)] public int EpochsRedone { get; init; }
     public int TotalTrials => TrialsByStatus.Values.Sum();
 }
 

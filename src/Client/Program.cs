@@ -22,6 +22,7 @@ internal static class Program
             new SweepCommand(),
             new BestCommand(),
             new ExportCommand(),
+            new ReportCommand(),
             new SiloCommand(),
         };
         HelpWithExamplesAction.InstallOn(root);

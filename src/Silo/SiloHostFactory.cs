@@ -25,7 +25,8 @@ public static class SiloHostFactory
         builder.Logging.ClearProviders();
         if (logging is not null) logging(builder.Logging);
         else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
-        builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning)
+            .AddFilter("Npgsql", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
 
         if (!settings.Local && location is not StoreLocation.Postgres)
             throw new FormatException($"a cluster silo needs PostgreSQL for membership; {location} is not (use --store postgres://…)");
@@ -45,6 +46,8 @@ public static class SiloHostFactory
         {
             silo.UseTrialStore(location);
             silo.Configure<ClusterOptions>(o => { o.ClusterId = settings.ClusterId; o.ServiceId = settings.ServiceId; });
+            // A store error inside a grain call then reaches the caller with its message, not as "no codec for NpgsqlException".
+            silo.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
             silo.Configure<GrainCollectionOptions>(o => o.DeactivationTimeout = settings.ShutdownGrace);
             if (settings.Local)
             {

@@ -79,10 +79,12 @@ public sealed class FaultInjectingTrialStore(ITrialStore inner) : ITrialStore
     public Task<bool> EndAttemptAsync(string trialId, int attempt, TrialStatus status, string? error, CancellationToken ct = default) => inner.EndAttemptAsync(trialId, attempt, status, error, ct);
     public Task<IReadOnlyList<string>> AbandonAttemptsOfSiloAsync(string silo, CancellationToken ct = default) => inner.AbandonAttemptsOfSiloAsync(silo, ct);
     public Task<IReadOnlyList<AttemptRecord>> GetAttemptsAsync(string trialId, CancellationToken ct = default) => inner.GetAttemptsAsync(trialId, ct);
+    public Task RecordFirstBatchAsync(string trialId, int attempt, CancellationToken ct = default) => inner.RecordFirstBatchAsync(trialId, attempt, ct);
     public Task RegisterSiloAsync(string silo, string deviceKind, int slots, CancellationToken ct = default) => inner.RegisterSiloAsync(silo, deviceKind, slots, ct);
     public Task UnregisterSiloAsync(string silo, CancellationToken ct = default) => inner.UnregisterSiloAsync(silo, ct);
     public Task<IReadOnlyList<SiloSlots>> GetSlotLedgerAsync(CancellationToken ct = default) => inner.GetSlotLedgerAsync(ct);
     public Task<IReadOnlyList<EpochReport>> GetEpochsAsync(string trialId, CancellationToken ct = default) => inner.GetEpochsAsync(trialId, ct);
+    public Task<int> CountRedoneEpochsAsync(string sweepId, CancellationToken ct = default) => inner.CountRedoneEpochsAsync(sweepId, ct);
     public Task<StoredCheckpoint?> LoadCheckpointAsync(string trialId, CancellationToken ct = default)
     {
         if (FailCheckpointLoadsOf is { } fails && fails(trialId))

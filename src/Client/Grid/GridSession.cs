@@ -48,6 +48,7 @@ internal sealed class GridSession : IAsyncDisposable
             client.Configure<ClusterOptions>(o => { o.ClusterId = "aegrid"; o.ServiceId = "aegrid"; });
             client.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = postgres.ConnectionString; });
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+            client.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
         });
         var host = builder.Build();
         try

@@ -33,6 +33,7 @@ internal static class GridJson
         ["counts"] = Counts(s),
         ["created_at"] = s.CreatedAt.ToString("O"),
         ["finished_at"] = s.FinishedAt?.ToString("O"),
+        ["epochs_redone"] = s.EpochsRedone,
     };
 
     public static JsonObject Metrics(EpochReport e)
@@ -86,6 +87,7 @@ internal static class GridJson
         ["id"] = final.Sweep.Id,
         ["state"] = final.Sweep.State.ToString().ToLowerInvariant(),
         ["counts"] = Counts(final.Sweep),
+        ["epochs_redone"] = final.Sweep.EpochsRedone,
         ["metric"] = final.Sweep.Metric,
         ["leaderboard"] = Leaderboard(board),
     };

@@ -15,7 +15,7 @@ internal static class SweepDisplay
     /// </summary>
     public static async Task<SweepStatusReport> WatchAsync(ISweepGrain sweep, IAnsiConsole? console, TextWriter log, CancellationToken ct)
     {
-        if (console is null) return await PollUntilDoneAsync(sweep, _ => { }, ct);
+        if (console is null) return await PollUntilDoneAsync(sweep, _ => { }, log, ct);
         if (!console.Profile.Capabilities.Interactive)
         {
             string last = "";
@@ -24,7 +24,7 @@ internal static class SweepDisplay
                 var line = CountsLine(status.Sweep);
                 if (line != last) log.WriteLine($"{DateTime.Now:HH:mm:ss} {status.Sweep.Id}: {line}");
                 last = line;
-            }, ct);
+            }, log, ct);
         }
 
         SweepStatusReport? final = null;
@@ -60,13 +60,13 @@ internal static class SweepDisplay
                             finished.StopTask();
                         }
                     }
-                }, ct);
+                }, log, ct);
                 sweepTask.StopTask();
             });
         return final!;
     }
 
-    static async Task<SweepStatusReport> PollUntilDoneAsync(ISweepGrain sweep, Action<SweepStatusReport> show, CancellationToken ct)
+    static async Task<SweepStatusReport> PollUntilDoneAsync(ISweepGrain sweep, Action<SweepStatusReport> show, TextWriter? log, CancellationToken ct)
     {
         var failures = 0;
         while (true)
@@ -77,9 +77,11 @@ internal static class SweepDisplay
                 status = await sweep.GetStatus();
                 failures = 0;
             }
-            catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException && ++failures < 60)
+            catch (Exception e) when (e is not (AeGridRequestException or OperationCanceledException) && ++failures < 60)
             {
-                // A silo restarting or the gateway moving: keep watching rather than give up on a long sweep.
+                // A silo restarting, the gateway moving, the database coming back: keep watching a long sweep
+                // rather than give up on it; a lasting failure still ends the watch after a minute.
+                if (failures == 1) log?.WriteLine($"lost contact with the grid ({e.GetType().Name}: {e.Message}); retrying");
                 await Task.Delay(TimeSpan.FromSeconds(1), ct);
                 continue;
             }
@@ -93,7 +95,8 @@ internal static class SweepDisplay
 
     public static string CountsLine(SweepSummary s) =>
         string.Join(", ", Enum.GetValues<TrialStatus>().Where(st => s.TrialsByStatus.GetValueOrDefault(st) > 0)
-            .Select(st => $"{s.TrialsByStatus[st]} {st.ToWire()}")) + $" of {s.TotalTrials}";
+            .Select(st => $"{s.TrialsByStatus[st]} {st.ToWire()}")) + $" of {s.TotalTrials}"
+        + (s.EpochsRedone > 0 ? $"; {s.EpochsRedone} epoch(s) redone after failures" : "");
 
     public static void ShowStatus(IAnsiConsole console, SweepStatusReport status)
     {

@@ -16,6 +16,4 @@ public static class AeGridTelemetry
     public static readonly Counter<long> TrialsEnded = Meter.CreateCounter<long>("aegrid.trials.ended", description: "Trial attempts ended, by status");
     public static readonly Histogram<double> EpochSeconds = Meter.CreateHistogram<double>("aegrid.epoch.duration", unit: "s");
     public static readonly UpDownCounter<int> BusySlots = Meter.CreateUpDownCounter<int>("aegrid.slots.busy", description: "Training slots in use on this silo");
-    public static readonly Histogram<double> AdmissionLatency = Meter.CreateHistogram<double>("aegrid.trial.admission_latency", unit: "s",
-        description: "From a trial's admission to its first batch");
 }

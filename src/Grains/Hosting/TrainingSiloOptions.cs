@@ -30,4 +30,10 @@ public sealed class TrainingSiloOptions
     public int? CheckpointEveryBatches { get; set; }
 
     public int EffectiveSlots => Slots > 0 ? Slots : 1;
+
+    /// <summary>
+    /// Threads per training: as set, else the cores shared out between the slots. libtorch's workers spin-wait, so
+    /// more threads than cores (two trainings of two threads on two cores) is many times slower, not a little.
+    /// </summary>
+    public int EffectiveThreads => ThreadsPerSlot ?? Math.Max(1, Environment.ProcessorCount / EffectiveSlots);
 }

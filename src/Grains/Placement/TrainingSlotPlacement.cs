@@ -13,6 +13,9 @@ public sealed class TrainingSlotPlacement : PlacementStrategy
 
     /// <summary>RequestContext key naming the device kind a trial needs ("cpu", "cuda"; absent: any).</summary>
     public const string DeviceKindKey = "aegrid.device-kind";
+
+    /// <summary>RequestContext key naming a silo to avoid when another has a free slot (where the last attempt failed).</summary>
+    public const string AvoidSiloKey = "aegrid.avoid-silo";
 }
 
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]

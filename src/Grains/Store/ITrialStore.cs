@@ -58,6 +58,13 @@ public interface ITrialStore
     /// <summary>Closes every open attempt on a silo that membership declared dead; returns the trial ids set back to pending.</summary>
     Task<IReadOnlyList<string>> AbandonAttemptsOfSiloAsync(string silo, CancellationToken ct = default);
     Task<IReadOnlyList<AttemptRecord>> GetAttemptsAsync(string trialId, CancellationToken ct = default);
+    /// <summary>
+    /// Stamps the attempt's <see cref="AttemptRecord.FirstBatchAt"/> (the store's clock) the first time it is called; later
+    /// calls leave it. Fenced like epoch writes: ignored unless <paramref name="attempt"/> is the trial's current attempt and
+    /// was not fenced out. With <see cref="AttemptRecord.StartedAt"/> (admission: the moment the trial claimed its slot) it
+    /// gives the scheduling latency on the silo: data loading, model set-up and the first batch.
+    /// </summary>
+    Task RecordFirstBatchAsync(string trialId, int attempt, CancellationToken ct = default);
 
     /// <summary>A silo's training capacity; re-registering replaces it. Device kind: "cpu" or "cuda".</summary>
     Task RegisterSiloAsync(string silo, string deviceKind, int slots, CancellationToken ct = default);
@@ -70,6 +77,8 @@ public interface ITrialStore
     /// not the trial's current attempt are dropped (fencing). Returns the rows written.</summary>
     Task<int> WriteEpochsAsync(IReadOnlyList<EpochReport> epochs, CancellationToken ct = default);
     Task<IReadOnlyList<EpochReport>> GetEpochsAsync(string trialId, CancellationToken ct = default);
+    /// <summary>Epochs of the sweep stored more than once (a resumed attempt re-ran them): the work redone after failures.</summary>
+    Task<int> CountRedoneEpochsAsync(string sweepId, CancellationToken ct = default);
 
     // ---- checkpoints and models
     /// <summary>Replaces the trial's checkpoint if <paramref name="attempt"/> is current; false otherwise.</summary>

@@ -12,9 +12,11 @@ public sealed record TrialRecord(
     int Attempts, string? Silo, int EpochsCompleted, string? Error, bool Kept,
     DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
 
+/// <summary>One attempt of a trial. StartedAt is its admission (the slot claim); FirstBatchAt is when its training first
+/// finished a batch (null until then, or when the silo could not record it).</summary>
 public sealed record AttemptRecord(
     string TrialId, int Attempt, string Silo, DateTimeOffset StartedAt, DateTimeOffset? EndedAt,
-    DateTimeOffset LeaseUntil, string? Outcome);
+    DateTimeOffset LeaseUntil, string? Outcome, DateTimeOffset? FirstBatchAt = null);
 
 public sealed record SiloSlots(string Silo, string DeviceKind, int Slots, int Used)
 {

@@ -56,6 +56,7 @@ public sealed class SweepDirectoryGrain(ITrialStore store) : Grain, ISweepDirect
                 TrialsByStatus = trials.GroupBy(t => t.Status).ToImmutableDictionary(g => g.Key, g => g.Count()),
                 CreatedAt = sweep.CreatedAt,
                 FinishedAt = sweep.FinishedAt,
+                EpochsRedone = await store.CountRedoneEpochsAsync(sweep.Id),
             });
         }
         return summaries.ToImmutable();

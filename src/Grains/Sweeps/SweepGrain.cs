@@ -146,6 +146,8 @@ public sealed partial class SweepGrain(
         {
             try
             {
+                // A trial whose last attempt failed (or was handed off) goes elsewhere when another silo has room.
+                if (v.Record.Error is not null && v.Record.Silo is { } last) RequestContext.Set(TrainingSlotPlacement.AvoidSiloKey, last);
                 return await GrainFactory.GetGrain<ITrialGrain>(v.Record.TrialId)
                     .Start(v.Config, _spec.MaxAttempts, _spec.CheckpointEveryBatches);
             }
@@ -205,6 +207,8 @@ public sealed partial class SweepGrain(
     public Task Poke()
     {
         _refreshRequested = true;
+        // Trials came back (a silo died): look at once rather than at the next tick.
+        if (_sweep.State == SweepState.Running) _scheduler?.Change(TimeSpan.Zero, _options.SchedulerInterval);
         return Task.CompletedTask;
     }
 
@@ -233,7 +237,7 @@ public sealed partial class SweepGrain(
             Kept = v.Record.Kept,
             Live = v.Record.Status == TrialStatus.Running ? v.Live : null,
         }).ToImmutableArray();
-        return new SweepStatusReport(Summary(), trials);
+        return new SweepStatusReport(Summary() with { EpochsRedone = await store.CountRedoneEpochsAsync(SweepId) }, trials);
     }
 
     /// <summary>

@@ -19,13 +19,22 @@ internal sealed class TrainingRelay : ITrainingObserver
     public static readonly object CheckpointReady = new();
 
     readonly Channel<object> _events = Channel.CreateUnbounded<object>(new() { SingleReader = true, SingleWriter = true });
+    // Continuations must not run on the training thread: they belong to the grain's scheduler.
+    readonly TaskCompletionSource<bool> _firstBatch = new(TaskCreationOptions.RunContinuationsAsynchronously);
     volatile object? _latest; // a boxed BatchProgress: one reference write per batch, torn reads impossible
     Checkpoint? _checkpoint;
 
     public ChannelReader<object> Events => _events.Reader;
     public BatchProgress? Latest => _latest as BatchProgress?;
+    /// <summary>True as soon as the first batch finished; false when training ended without one.</summary>
+    public Task<bool> FirstBatch => _firstBatch.Task;
 
-    public void OnBatch(BatchProgress progress) => _latest = progress;
+    public void OnBatch(BatchProgress progress)
+    {
+        _latest = progress;
+        _firstBatch.TrySetResult(true);
+    }
+
     public void OnEpoch(EpochMetrics metrics) => _events.Writer.TryWrite(metrics);
 
     public void OnCheckpoint(Checkpoint checkpoint)
@@ -46,5 +55,9 @@ internal sealed class TrainingRelay : ITrainingObserver
         return Interlocked.CompareExchange(ref _checkpoint, null, newest) == newest ? newest : null;
     }
 
-    public void Complete() => _events.Writer.TryComplete();
+    public void Complete()
+    {
+        _firstBatch.TrySetResult(false);
+        _events.Writer.TryComplete();
+    }
 }

@@ -121,17 +121,21 @@ public sealed partial class TrialGrain(
     async Task RunAttemptAsync(Attempt attempt, int? checkpointEveryBatches)
     {
         var config = attempt.Config;
+        using var span = AeGridTelemetry.Source.StartActivity("trial attempt");
+        span?.SetTag("aegrid.trial_id", config.TrialId).SetTag("aegrid.attempt", attempt.Number)
+            .SetTag("aegrid.architecture", config.Parameters.Architecture).SetTag("aegrid.silo", SiloName);
+        AeGridTelemetry.BusySlots.Add(1);
         TrialStatus status;
         string? error = null;
         try
         {
             var training = TrialConfigMapping.ToTrainingConfig(config.Parameters).WithDefaults();
             training.Validate();
-            var resume = await store.LoadCheckpointAsync(config.TrialId);
+            var resume = await RetryStoreAsync(() => store.LoadCheckpointAsync(config.TrialId));
             var options = new TrainingOptions
             {
                 Device = _options.DeviceKind == "cuda" ? "cuda" : "cpu",
-                Threads = _options.ThreadsPerSlot,
+                Threads = _options.EffectiveThreads,
                 CheckpointEveryBatches = checkpointEveryBatches,
             };
             var checkpoint = resume is null ? null : new Checkpoint(resume.Epoch, resume.Batch, resume.Bytes);
@@ -148,8 +152,10 @@ public sealed partial class TrialGrain(
                     attempt.Relay.Complete();
                 }
             });
+            var firstBatchStamp = StampFirstBatchAsync(attempt);
             await PumpRelayAsync(attempt, resume?.Epoch ?? 0);
             var result = await trainingTask;
+            await firstBatchStamp;
             await epochWriter.FlushAsync(CancellationToken.None);
             (status, error) = result.Outcome switch
             {
@@ -169,6 +175,10 @@ public sealed partial class TrialGrain(
             status = retry ? TrialStatus.Pending : TrialStatus.Failed;
             LogFailed(e, config.TrialId, attempt.Number, retry);
         }
+        span?.SetTag("aegrid.status", status.ToWire());
+        if (status == TrialStatus.Failed) span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error);
+        AeGridTelemetry.BusySlots.Add(-1);
+        AeGridTelemetry.TrialsEnded.Add(1, new KeyValuePair<string, object?>("status", status.ToWire()));
         await EndAttemptAsync(attempt, status, error);
     }
 
@@ -184,6 +194,8 @@ public sealed partial class TrialGrain(
             {
                 case EpochMetrics metrics:
                     epochsRead = metrics.Epoch;
+                    AeGridTelemetry.EpochsCompleted.Add(1, new KeyValuePair<string, object?>("architecture", config.Parameters.Architecture));
+                    AeGridTelemetry.EpochSeconds.Record(metrics.WallSeconds);
                     var report = EpochReports.From(config.TrialId, attempt.Number, metrics);
                     await epochWriter.EnqueueAsync(report);
                     if (await AskSweepToPrune(config, report))
@@ -197,11 +209,28 @@ public sealed partial class TrialGrain(
                     if (attempt.Relay.TakeCheckpoint(epochsRead) is not { } checkpoint) break;
                     // The epochs a checkpoint covers must be durable before it is: a resume never re-creates them.
                     await epochWriter.FlushAsync(CancellationToken.None);
-                    var saved = await store.SaveCheckpointAsync(
-                        new StoredCheckpoint(config.TrialId, attempt.Number, checkpoint.Epoch, checkpoint.Batch, checkpoint.Bytes));
-                    if (!saved) FenceOut(attempt);
+                    var stored = new StoredCheckpoint(config.TrialId, attempt.Number, checkpoint.Epoch, checkpoint.Batch, checkpoint.Bytes);
+                    if (!await RetryStoreAsync(() => store.SaveCheckpointAsync(stored))) FenceOut(attempt);
                     break;
             }
+        }
+    }
+
+    /// <summary>
+    /// Records when training first finished a batch (admission to first batch is the silo's scheduling latency). Runs on
+    /// the grain scheduler as soon as the relay signals it, so the store's clock is at most one round trip late; a
+    /// failure only loses the figure, never the trial.
+    /// </summary>
+    async Task StampFirstBatchAsync(Attempt attempt)
+    {
+        if (!await attempt.Relay.FirstBatch) return;
+        try
+        {
+            await store.RecordFirstBatchAsync(attempt.Config.TrialId, attempt.Number);
+        }
+        catch (Exception e)
+        {
+            LogFirstBatchNotRecorded(e, attempt.Config.TrialId, attempt.Number);
         }
     }
 
@@ -269,19 +298,19 @@ public sealed partial class TrialGrain(
                 catch (Exception e) { LogSweepUnreachable(e, config.TrialId); }
             }
         }
-        // While we awaited the store and the sweep, the sweep may already have started the next attempt here (a retry):
-        // deactivating now would hand that one off at once.
+        // While we told the sweep, it may have started the next attempt here (a retry): deactivating would cut that
+        // attempt short, and its hand-off would wait on the sweep, which waits on this deactivating grain (30 s stall).
         if (_current is null) DeactivateOnIdle();
     }
 
-    /// <summary>The end of an attempt must reach the store; the database may be restarting.</summary>
-    async Task<bool> RetryStoreAsync(Func<Task<bool>> write)
+    /// <summary>What an attempt must read or write gets through a database restart: retried with backoff (about 2 minutes).</summary>
+    async Task<T> RetryStoreAsync<T>(Func<Task<T>> call)
     {
         var delay = TimeSpan.FromMilliseconds(200);
         for (int i = 0; ; i++)
         {
-            try { return await write(); }
-            catch (Exception e) when (i < 30)
+            try { return await call(); }
+            catch (Exception e) when (i < 30 && IsTransientStoreError(e))
             {
                 LogStoreRetry(e, delay.TotalSeconds);
                 await Task.Delay(delay);
@@ -289,6 +318,11 @@ public sealed partial class TrialGrain(
             }
         }
     }
+
+    /// <summary>The database restarting or unreachable, as opposed to a bug or bad data, which retrying cannot fix.</summary>
+    static bool IsTransientStoreError(Exception e) =>
+        e is System.Data.Common.DbException or System.Net.Sockets.SocketException or TimeoutException
+        || (e.InnerException is { } inner && IsTransientStoreError(inner));
 
     [LoggerMessage(LogLevel.Information, "Trial {TrialId} attempt {Attempt} started on {Silo}")]
     partial void LogStarted(string trialId, int attempt, string silo);
@@ -304,6 +338,8 @@ public sealed partial class TrialGrain(
     partial void LogSweepUnreachable(Exception e, string trialId);
     [LoggerMessage(LogLevel.Warning, "Trial {TrialId}: lease renewal failed; training continues while the lease lasts")]
     partial void LogLeaseRenewFailed(Exception e, string trialId);
+    [LoggerMessage(LogLevel.Warning, "Trial {TrialId} attempt {Attempt}: could not record its first batch time; training goes on")]
+    partial void LogFirstBatchNotRecorded(Exception e, string trialId, int attempt);
     [LoggerMessage(LogLevel.Warning, "Store write failed; retrying in {Seconds} s")]
     partial void LogStoreRetry(Exception e, double seconds);
 }

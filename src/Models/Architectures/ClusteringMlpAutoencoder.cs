@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -12,8 +13,9 @@ namespace AeGrid.Models.Architectures;
 /// </summary>
 public sealed class ClusteringMlpAutoencoder : Autoencoder
 {
-    // Guards the division for a blank (constant) image, whose deviation is zero.
-    const double MinimumDeviation = 1e-6;
+    // Guards the division for a blank (constant) image, whose deviation is zero. A field, not an implicit
+    // conversion, so the native Scalar outlives every call that reads it (see NativeScalars).
+    static readonly Scalar MinimumDeviation = 1e-6.ToScalar();
 
     private readonly Sequential encoder;
     private readonly Sequential decoder;
@@ -62,7 +64,7 @@ public sealed class ClusteringMlpAutoencoder : Autoencoder
     {
         using var scope = NewDisposeScope();
         var (deviation, mean) = Statistics(input);
-        return (output * deviation + mean).MoveToOuterDisposeScope();
+        return output.mul(deviation).add(mean, NativeScalars.One).MoveToOuterDisposeScope();
     }
 
     static Tensor Standardise(Tensor pixels)

@@ -19,7 +19,8 @@ internal sealed record CheckpointContents(string ModelShape, int Epoch, int Batc
 /// "AEGRIDCK" magic, int32 version, int64 payload length, the payload, then the payload's 64-bit FNV-1a hash.
 /// Payload: model shape description, int32 epoch, int32 batch, float64 squared-error sum, int64 samples,
 /// float64 training seconds, then int32-length-prefixed model state (TorchSharp's Module.save format) and
-/// optimiser state (TorchSharp's OptimizerHelper.save_state_dict format).
+/// optimiser state (<see cref="Optimizers.ParameterOptimizer.Save"/>: name, parameter count, then for Adam the
+/// step count and each parameter's two moment tensors in TorchSharp's tensor format).
 /// </summary>
 public static class CheckpointFormat
 {

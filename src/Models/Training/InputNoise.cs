@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace AeGrid.Models.Training;
@@ -8,10 +9,12 @@ internal static class InputNoise
     public static Tensor Apply(Tensor clean, double factor, bool clip, Generator generator)
     {
         using var scope = NewDisposeScope();
+        // An explicit Scalar that outlives the calls (see NativeScalars).
+        using var scale = factor.ToScalar();
         // Drawn on the CPU generator, then moved: the same seed corrupts the same way on every device.
         var noise = randn(clean.shape, generator: generator).to(clean.device);
-        var noisy = clean + noise * factor;
-        if (clip) noisy = noisy.clamp(0, 1);
+        var noisy = clean.add(noise, scale);
+        if (clip) noisy = noisy.clamp(NativeScalars.Zero, NativeScalars.One);
         return noisy.MoveToOuterDisposeScope();
     }
 }

@@ -22,6 +22,9 @@ public static class Trainer
     {
         var filled = config.WithDefaults();
         filled.Validate();
+        if (options.CheckpointEveryBatches is < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), options.CheckpointEveryBatches,
+                $"checkpoint_every_batches: must be positive, got {options.CheckpointEveryBatches}");
         var device = ComputeDevice.Select(options);
         using var session = TrainingSession.Start(filled, data, device, resume);
         return session.Train(options, observer, cancel, pause);

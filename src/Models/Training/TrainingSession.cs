@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Text;
 using AeGrid.Models.Architectures;
 using AeGrid.Models.Data;
+using AeGrid.Models.Training.Optimizers;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace AeGrid.Models.Training;
@@ -17,14 +17,14 @@ internal sealed class TrainingSession : IDisposable
 {
     readonly TrainingConfig config;
     readonly Autoencoder model;
-    readonly OptimizerHelper optimizer;
+    readonly ParameterOptimizer optimizer;
     readonly DeviceData data;
     readonly string shape;
     int completedEpochs;
     int batchesDone;
     EpochProgress progress;
 
-    TrainingSession(TrainingConfig config, Autoencoder model, OptimizerHelper optimizer, DeviceData data)
+    TrainingSession(TrainingConfig config, Autoencoder model, ParameterOptimizer optimizer, DeviceData data)
     {
         this.config = config;
         this.model = model;
@@ -43,7 +43,7 @@ internal sealed class TrainingSession : IDisposable
         var contents = resume is null ? null : CheckpointFormat.Read(resume, config.ShapeDescription());
         var model = ArchitectureRegistry.Get(config.Architecture).Create(config);
         DeviceData? data = null;
-        OptimizerHelper? optimizer = null;
+        ParameterOptimizer? optimizer = null;
         try
         {
             if (contents is null)
@@ -54,8 +54,8 @@ internal sealed class TrainingSession : IDisposable
             else TrainedModel.LoadState(model, contents.ModelState, "checkpoint", config);
             model.to(device);
             model.train();
-            optimizer = CreateOptimizer(config, model);
-            if (contents is not null) LoadOptimizerState(optimizer, contents.OptimizerState, device);
+            optimizer = ParameterOptimizer.Create(config.Optimizer!, model.parameters(), config.LearningRate!.Value);
+            if (contents is not null) LoadOptimizerState(optimizer, contents.OptimizerState);
             data = DeviceData.Create(dataset, config, device, includeTrain: true);
             var session = new TrainingSession(config, model, optimizer, data);
             if (contents is not null)
@@ -91,20 +91,18 @@ internal sealed class TrainingSession : IDisposable
                     return new TrainingResult(TrainingOutcome.Cancelled, epochs, $"cancelled at epoch {epoch}, batch {batchesDone}");
                 if (pause.IsCancellationRequested)
                 {
-                    observer.OnCheckpoint(Capture());
+                    observer.OnCheckpoint(Capture(batchesDone));
                     return new TrainingResult(TrainingOutcome.Paused, epochs, $"paused at epoch {epoch}, batch {batchesDone}");
                 }
                 var (loss, pixelMse, samples, seconds) = TrainBatch(epoch, batchesDone, order);
+                int done = batchesDone + 1;
                 if (!double.IsFinite(loss))
-                    return Diverged(epochs, $"training loss became {loss} at epoch {epoch}, batch {batchesDone + 1} (lr {config.LearningRate}, optimizer {config.Optimizer})");
+                    return Diverged(epochs, $"training loss became {loss} at epoch {epoch}, batch {done} (lr {config.LearningRate}, optimizer {config.Optimizer})");
                 progress = progress.Add(pixelMse, samples, seconds);
-                observer.OnBatch(new BatchProgress(epoch, batchesDone + 1, BatchesPerEpoch, loss, progress.Samples / progress.TrainingSeconds));
-                if (options.CheckpointEveryBatches is { } every && (batchesDone + 1) % every == 0 && batchesDone + 1 < BatchesPerEpoch)
-                {
-                    batchesDone++;
-                    observer.OnCheckpoint(Capture());
-                    batchesDone--;
-                }
+                observer.OnBatch(new BatchProgress(epoch, done, BatchesPerEpoch, loss, progress.Samples / progress.TrainingSeconds));
+                // The epoch's last batch is followed by the epoch-end checkpoint instead.
+                if (options.CheckpointEveryBatches is { } every && done % every == 0 && done < BatchesPerEpoch)
+                    observer.OnCheckpoint(Capture(done));
             }
             var metrics = Evaluation.Measure(model, config, data, epoch, progress.Mse, progress.Samples / progress.TrainingSeconds, progress.TrainingSeconds);
             if (!double.IsFinite(metrics.TestMse))
@@ -114,7 +112,7 @@ internal sealed class TrainingSession : IDisposable
             progress = EpochProgress.Empty;
             epochs.Add(metrics);
             observer.OnEpoch(metrics);
-            observer.OnCheckpoint(Capture());
+            observer.OnCheckpoint(Capture(batchesDone));
         }
         return new TrainingResult(TrainingOutcome.Completed, epochs, null);
     }
@@ -136,9 +134,9 @@ internal sealed class TrainingSession : IDisposable
         double lossValue = loss.item<float>();
         // A non-finite loss ends the run; stepping on it would only spread NaN through the weights.
         if (!double.IsFinite(lossValue)) return (lossValue, lossValue, (int)size, clock.Elapsed.TotalSeconds);
-        optimizer.zero_grad();
+        optimizer.ZeroGrad();
         loss.backward();
-        optimizer.step();
+        optimizer.Step();
         double pixelMse = lossValue;
         if (!model.OutputsPixels)
         {
@@ -157,36 +155,29 @@ internal sealed class TrainingSession : IDisposable
 
     TrainingResult Diverged(List<EpochMetrics> epochs, string message) => new(TrainingOutcome.Diverged, epochs, message);
 
-    Checkpoint Capture()
+    /// <summary>The state after <see cref="completedEpochs"/> epochs and <paramref name="batches"/> batches of the next, with its partial sums.</summary>
+    Checkpoint Capture(int batches)
     {
         using var modelState = new MemoryStream();
         using (var writer = new BinaryWriter(modelState, Encoding.UTF8, leaveOpen: true)) model.save(writer);
         using var optimizerState = new MemoryStream();
-        using (var writer = new BinaryWriter(optimizerState, Encoding.UTF8, leaveOpen: true)) optimizer.save_state_dict(writer);
-        var bytes = CheckpointFormat.Write(new CheckpointContents(shape, completedEpochs, batchesDone, progress,
+        using (var writer = new BinaryWriter(optimizerState, Encoding.UTF8, leaveOpen: true)) optimizer.Save(writer);
+        var bytes = CheckpointFormat.Write(new CheckpointContents(shape, completedEpochs, batches, progress,
             modelState.ToArray(), optimizerState.ToArray()));
-        return new Checkpoint(completedEpochs, batchesDone, bytes);
+        return new Checkpoint(completedEpochs, batches, bytes);
     }
 
-    static OptimizerHelper CreateOptimizer(TrainingConfig config, Autoencoder model) => config.Optimizer switch
-    {
-        "adam" => optim.Adam(model.parameters(), lr: config.LearningRate!.Value),
-        "sgd" => optim.SGD(model.parameters(), config.LearningRate!.Value),
-        _ => throw new InvalidHyperparameterException("optimizer", $"unknown optimizer '{config.Optimizer}'"),
-    };
-
-    static void LoadOptimizerState(OptimizerHelper optimizer, byte[] state, Device device)
+    static void LoadOptimizerState(ParameterOptimizer optimizer, byte[] state)
     {
         try
         {
             using var reader = new BinaryReader(new MemoryStream(state), Encoding.UTF8);
-            optimizer.load_state_dict(reader);
+            optimizer.Load(reader);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             throw new CheckpointFormatException($"checkpoint: the optimiser state cannot be restored: {e.Message}", e);
         }
-        if (device.type != DeviceType.CPU) optimizer.to(device);
     }
 
     public void Dispose()

@@ -13,7 +13,7 @@ public sealed class PostgresTrialStoreTests(PostgresServer server, ITestOutputHe
 
     protected override ITrialStore OpenStore(string database) => PostgresTrialStore.Create(database);
 
-    protected override IReadOnlyList<int> ExpectedSchemaVersions => [1, 2];
+    protected override IReadOnlyList<int> ExpectedSchemaVersions => [1, 2, 3, 4, 5];
 
     protected override async Task<IReadOnlyList<int>> SchemaVersionsAsync(string database)
     {
@@ -73,6 +73,28 @@ public sealed class PostgresTrialStoreTests(PostgresServer server, ITestOutputHe
         Assert.Contains("CleanupDefunctSiloEntriesKey", keys);
         Assert.Equal(OrleansAdoNetSchema.ClusteringQueries.Keys.Concat(OrleansAdoNetSchema.ReminderQueries.Keys).Order(StringComparer.Ordinal),
             keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Checkpoint_and_model_bytes_are_stored_without_compression()
+    {
+        // Compressing trained weights costs a lot of CPU for nothing; 'e' (EXTERNAL) stores them out of line, as they are.
+        await using var connection = new NpgsqlConnection(((PostgresTrialStore)Store).DataSource.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT attrelid::regclass::text || '.' || attname || '=' || attstorage::text FROM pg_attribute
+            WHERE (attrelid, attname) IN (('checkpoints'::regclass, 'bytes'), ('models'::regclass, 'weights'))
+            ORDER BY 1
+            """, connection);
+        var storage = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) storage.Add(reader.GetString(0));
+
+        Assert.Equal(["checkpoints.bytes=e", "models.weights=e"], storage);
+        var (trialId, attempt) = await RunningTrialAsync();
+        var weights = Enumerable.Range(0, 300_000).Select(i => (byte)(i * 7919 % 251)).ToArray();
+        Assert.True(await Store.SaveCheckpointAsync(new StoredCheckpoint(trialId, attempt, 1, 0, weights)));
+        Assert.Equal(weights, (await Store.LoadCheckpointAsync(trialId))!.Bytes);
     }
 
     [Fact]

@@ -407,6 +407,38 @@ public abstract class TrialStoreContract(ITestOutputHelper output) : IAsyncLifet
     }
 
     [Fact]
+    public async Task First_batch_is_stamped_once_and_only_for_the_current_attempt()
+    {
+        var (_, trialIds) = await NewSweepAsync(trials: 1);
+        var silo = await NewSiloAsync(slots: 1);
+        await Store.BeginAttemptAsync(trialIds[0], silo, TimeSpan.FromMilliseconds(200));
+        Assert.Null(Assert.Single(await Store.GetAttemptsAsync(trialIds[0])).FirstBatchAt);
+        await Task.Delay(500);
+        Assert.Equal(2, await Store.BeginAttemptAsync(trialIds[0], silo, TimeSpan.FromMinutes(1))); // attempt 1 expired
+
+        await Store.RecordFirstBatchAsync(trialIds[0], 1); // the fenced-out zombie: ignored
+        await Store.RecordFirstBatchAsync(trialIds[0], 2);
+        var attempts = await Store.GetAttemptsAsync(trialIds[0]);
+        Assert.Null(attempts[0].FirstBatchAt);
+        var stamp = attempts[1].FirstBatchAt;
+        Assert.NotNull(stamp);
+        Assert.True(stamp >= attempts[1].StartedAt, $"first batch {stamp:O} before admission {attempts[1].StartedAt:O}");
+
+        await Task.Delay(50);
+        await Store.RecordFirstBatchAsync(trialIds[0], 2); // a retried call keeps the first stamp
+        Assert.True(await Store.EndAttemptAsync(trialIds[0], 2, TrialStatus.Completed, null));
+        Assert.Equal(stamp, (await Store.GetAttemptsAsync(trialIds[0]))[1].FirstBatchAt);
+
+        // A stamp that arrives after its owner ended the attempt still lands, like that attempt's last epoch rows.
+        var (late, attempt) = await RunningTrialAsync();
+        Assert.True(await Store.EndAttemptAsync(late, attempt, TrialStatus.Completed, null));
+        await Store.RecordFirstBatchAsync(late, attempt);
+        Assert.NotNull(Assert.Single(await Store.GetAttemptsAsync(late)).FirstBatchAt);
+
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => Store.RecordFirstBatchAsync("no-such-trial", 1));
+    }
+
+    [Fact]
     public async Task Abandoning_a_dead_silo_requeues_its_trials_and_fences_them()
     {
         var (_, trialIds) = await NewSweepAsync(trials: 3);
@@ -470,6 +502,22 @@ public abstract class TrialStoreContract(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal([1, 2, 3, 4], epochs.Select(e => e.Epoch));
         Assert.Equal([0.10, 0.05, 0.07, 0.04], epochs.Select(e => e.TestMse));
         Assert.Equal(4, (await Store.GetTrialAsync(trialId))!.EpochsCompleted);
+    }
+
+    [Fact]
+    public async Task Epochs_stored_again_count_as_redone_work_of_their_sweep()
+    {
+        var (trialId, attempt) = await RunningTrialAsync();
+        var sweepId = AeGrid.Abstractions.TrialIds.SweepOf(trialId);
+        Assert.Equal(0, await Store.CountRedoneEpochsAsync(sweepId));
+
+        await Store.WriteEpochsAsync([Epoch(trialId, 1, attempt), Epoch(trialId, 2, attempt)]);
+        await Store.WriteEpochsAsync([Epoch(trialId, 2, attempt)]); // a resumed attempt re-ran epoch 2
+        await Store.WriteEpochsAsync([Epoch(trialId, 2, attempt), Epoch(trialId, 3, attempt)]);
+
+        Assert.Equal(2, await Store.CountRedoneEpochsAsync(sweepId));
+        Assert.Equal(3, (await Store.GetEpochsAsync(trialId)).Count);
+        Assert.Equal(0, await Store.CountRedoneEpochsAsync("no-such-sweep"));
     }
 
     [Fact]

@@ -16,16 +16,25 @@ public sealed class AegridProcess : IAsyncDisposable
 
     public string Name { get; }
     public int Id => _process.Id;
+    public IReadOnlyList<string> Arguments { get; }
 
-    AegridProcess(string name, Process process)
+    AegridProcess(string name, Process process, IReadOnlyList<string> arguments)
     {
         Name = name;
         _process = process;
+        Arguments = arguments;
+    }
+
+    /// <summary>The value given to <paramref name="option"/> on the command line, if any.</summary>
+    public string? ArgumentOf(string option)
+    {
+        int at = Arguments.ToList().IndexOf(option);
+        return at >= 0 && at + 1 < Arguments.Count ? Arguments[at + 1] : null;
     }
 
     public static string CliPath => Path.Combine(AppContext.BaseDirectory, "aegrid.dll");
 
-    public static AegridProcess Start(string name, IEnumerable<string> args, IDictionary<string, string>? environment = null)
+    public static AegridProcess Start(string name, IReadOnlyList<string> args, IDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -38,7 +47,7 @@ public sealed class AegridProcess : IAsyncDisposable
         if (environment is not null)
             foreach (var (k, v) in environment) info.Environment[k] = v;
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var wrapper = new AegridProcess(name, process);
+        var wrapper = new AegridProcess(name, process, args.ToList());
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (wrapper._stdout) wrapper._stdout.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (wrapper._stderr) wrapper._stderr.AppendLine(e.Data); };
         process.Exited += (_, _) => wrapper._exited.TrySetResult();
@@ -49,7 +58,7 @@ public sealed class AegridProcess : IAsyncDisposable
     }
 
     /// <summary>Runs a CLI command to completion and returns (exit code, stdout, stderr).</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IEnumerable<string> args, TimeSpan timeout,
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IReadOnlyList<string> args, TimeSpan timeout,
         IDictionary<string, string>? environment = null)
     {
         await using var p = Start("cli", args, environment);
@@ -83,6 +92,10 @@ public sealed class AegridProcess : IAsyncDisposable
             await Task.Delay(200);
         }
     }
+
+    /// <summary>Whether <paramref name="siloAddress"/> (Orleans' "ip:port@generation") is this `aegrid silo` process.</summary>
+    public bool IsSilo(string siloAddress) =>
+        ArgumentOf("--silo-port") is { } port && siloAddress.StartsWith($"127.0.0.1:{port}@", StringComparison.Ordinal);
 
     public void Kill() { if (!_process.HasExited) _process.Kill(entireProcessTree: true); }
     /// <summary>SIGKILL: no shutdown code runs, as when a node is lost.</summary>

@@ -7,7 +7,8 @@ public static class StoreQueries
 {
     public static async Task<List<T>> QueryAsync<T>(string connectionString, string sql, Func<NpgsqlDataReader, T> read)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        // No pooling: the fault tests restart the server, which kills pooled connections.
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await using var reader = await command.ExecuteReaderAsync();

@@ -121,6 +121,25 @@ public sealed class ResumeAndControlTests
     }
 
     [Fact]
+    public void The_config_limit_trims_the_training_split()
+    {
+        var observer = new RecordingObserver();
+        Trainer.Run(new TrainingConfig { Architecture = "linear", Epochs = 1, BatchSize = 50, Limit = 120 }, TestData.MnistSmall,
+            TestData.CpuOptions, null, observer, CancellationToken.None);
+
+        Assert.Equal(3, observer.Batches[^1].BatchesPerEpoch); // 120 images: 50 + 50 + 20
+    }
+
+    [Fact]
+    public void Non_positive_checkpoint_interval_is_refused()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Trainer.Run(new TrainingConfig { Architecture = "linear", Epochs = 1 },
+            TestData.MnistSmall, TestData.CpuOptions with { CheckpointEveryBatches = 0 }, null, new RecordingObserver(), CancellationToken.None));
+
+        Assert.Contains("checkpoint_every_batches: must be positive, got 0", error.Message);
+    }
+
+    [Fact]
     public void Absurd_learning_rate_ends_as_diverged_not_a_crash()
     {
         var config = new TrainingConfig { Architecture = "cluster-mlp", Optimizer = "sgd", LearningRate = 1e12, Epochs = 3, BatchSize = 50 };

@@ -346,11 +346,23 @@ public sealed partial class PostgresTrialStore : ITrialStore, IAsyncDisposable, 
 
     public Task<IReadOnlyList<AttemptRecord>> GetAttemptsAsync(string trialId, CancellationToken ct = default) =>
         QueryListAsync("""
-            SELECT trial_id, attempt, silo, started_at, ended_at, lease_until, outcome
+            SELECT trial_id, attempt, silo, started_at, ended_at, lease_until, outcome, first_batch_at
             FROM trial_attempts WHERE trial_id = $1 ORDER BY attempt
             """,
-            r => new AttemptRecord(r.GetString(0), r.GetInt32(1), r.GetString(2), Time(r, 3), NullableTime(r, 4), Time(r, 5), NullableString(r, 6)),
+            r => new AttemptRecord(r.GetString(0), r.GetInt32(1), r.GetString(2), Time(r, 3), NullableTime(r, 4), Time(r, 5),
+                NullableString(r, 6), NullableTime(r, 7)),
             ct, P(trialId));
+
+    public async Task RecordFirstBatchAsync(string trialId, int attempt, CancellationToken ct = default)
+    {
+        var stamped = await ExecAsync(null, null, $"""
+            UPDATE trial_attempts SET first_batch_at = now()
+            WHERE trial_id = $1 AND attempt = $2 AND first_batch_at IS NULL AND {IsCurrentWriter("$1", "$2")}
+            """, ct, P(trialId), P(attempt)).ConfigureAwait(false);
+        // Nothing stamped: already stamped, or fenced out (both fine), or no such trial (an error, as for other writes).
+        if (stamped == 0 && await ScalarAsync(null, null, "SELECT 1 FROM trials WHERE id = $1", ct, P(trialId)).ConfigureAwait(false) is null)
+            throw StoreChecks.NoTrial(trialId);
+    }
 
     public Task RegisterSiloAsync(string silo, string deviceKind, int slots, CancellationToken ct = default)
     {
@@ -410,6 +422,12 @@ public sealed partial class PostgresTrialStore : ITrialStore, IAsyncDisposable, 
         if (written < rows.Length) LogFencedEpochsDropped(_logger, rows.Length - written);
         return written;
     }
+
+    public async Task<int> CountRedoneEpochsAsync(string sweepId, CancellationToken ct = default) =>
+        (await QueryListAsync("""
+            SELECT coalesce(sum(e.write_count - 1), 0)::integer FROM epoch_metrics e JOIN trials t ON t.id = e.trial_id
+            WHERE t.sweep_id = $1
+            """, r => r.GetInt32(0), ct, P(sweepId)).ConfigureAwait(false))[0];
 
     public Task<IReadOnlyList<EpochReport>> GetEpochsAsync(string trialId, CancellationToken ct = default) =>
         QueryListAsync($"SELECT {string.Join(", ", EpochColumns)} FROM epoch_metrics WHERE trial_id = $1 ORDER BY epoch",
@@ -506,7 +524,8 @@ public sealed partial class PostgresTrialStore : ITrialStore, IAsyncDisposable, 
              AS u({string.Join(", ", EpochColumns)})
         WHERE {IsCurrentWriter("u.trial_id", "u.attempt")}
         ON CONFLICT (trial_id, epoch) DO UPDATE SET
-            {string.Join(", ", EpochColumns.Skip(2).Append("written_at").Select(c => $"{c} = EXCLUDED.{c}"))}
+            {string.Join(", ", EpochColumns.Skip(2).Append("written_at").Select(c => $"{c} = EXCLUDED.{c}"))},
+            write_count = epoch_metrics.write_count + 1
         """;
 
     private static NpgsqlBatchCommand InsertTrialsCommand(string sweepId, IReadOnlyList<TrialConfig> trials) => BatchCommand("""

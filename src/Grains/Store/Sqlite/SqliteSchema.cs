@@ -102,5 +102,14 @@ internal static class SqliteSchema
                 registered_at TEXT NOT NULL
             );
             """),
+
+        // Version numbers mean the same change in both stores; 2 (Orleans' clustering tables) is PostgreSQL's only.
+        // Admission (started_at) to first batch is the scheduling latency the scale benchmark reports.
+        new(3, "trial_attempts.first_batch_at: when an attempt's training first finished a batch", """
+            ALTER TABLE trial_attempts ADD COLUMN first_batch_at TEXT;
+            """),
+        new(4, "epoch_metrics.write_count: how many times an epoch was stored (re-runs after a resume count as redone work)", """
+            ALTER TABLE epoch_metrics ADD COLUMN write_count INTEGER NOT NULL DEFAULT 1;
+            """),
     ];
 }

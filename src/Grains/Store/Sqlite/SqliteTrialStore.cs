@@ -325,14 +325,29 @@ public sealed partial class SqliteTrialStore : ITrialStore, IAsyncDisposable, ID
         ReadAsync<IReadOnlyList<AttemptRecord>>(connection =>
         {
             using var reader = Command(connection, null, """
-                SELECT trial_id, attempt, silo, started_at, ended_at, lease_until, outcome
+                SELECT trial_id, attempt, silo, started_at, ended_at, lease_until, outcome, first_batch_at
                 FROM trial_attempts WHERE trial_id = $id ORDER BY attempt
                 """, ("$id", trialId)).ExecuteReader();
             var attempts = new List<AttemptRecord>();
             while (reader.Read())
                 attempts.Add(new AttemptRecord(reader.GetString(0), reader.GetInt32(1), reader.GetString(2), Time(reader, 3),
-                    NullableTime(reader, 4), Time(reader, 5), reader.IsDBNull(6) ? null : reader.GetString(6)));
+                    NullableTime(reader, 4), Time(reader, 5), reader.IsDBNull(6) ? null : reader.GetString(6), NullableTime(reader, 7)));
             return attempts;
+        }, ct);
+
+    public Task RecordFirstBatchAsync(string trialId, int attempt, CancellationToken ct = default) =>
+        WriteAsync((connection, tx) =>
+        {
+            var writers = CurrentWriters(connection, tx, [trialId]);
+            if (attempt <= 0 || writers.GetValueOrDefault(trialId) != attempt)
+            {
+                // Fenced out (ignored, like its epoch rows), or no such trial (an error, as for other writes).
+                if (Scalar(connection, tx, "SELECT 1 FROM trials WHERE id = $id", ("$id", trialId)) is null) throw StoreChecks.NoTrial(trialId);
+                return 0;
+            }
+            return Exec(connection, tx, """
+                UPDATE trial_attempts SET first_batch_at = $now WHERE trial_id = $id AND attempt = $attempt AND first_batch_at IS NULL
+                """, ("$id", trialId), ("$attempt", attempt), ("$now", Now()));
         }, ct);
 
     public Task RegisterSiloAsync(string silo, string deviceKind, int slots, CancellationToken ct = default)
@@ -399,6 +414,12 @@ public sealed partial class SqliteTrialStore : ITrialStore, IAsyncDisposable, ID
             return written;
         }, ct);
     }
+
+    public Task<int> CountRedoneEpochsAsync(string sweepId, CancellationToken ct = default) =>
+        ReadAsync(connection => Convert.ToInt32(Command(connection, null, """
+            SELECT coalesce(sum(e.write_count - 1), 0) FROM epoch_metrics e JOIN trials t ON t.id = e.trial_id
+            WHERE t.sweep_id = $sweep
+            """, ("$sweep", sweepId)).ExecuteScalar()), ct);
 
     public Task<IReadOnlyList<EpochReport>> GetEpochsAsync(string trialId, CancellationToken ct = default) =>
         ReadAsync<IReadOnlyList<EpochReport>>(connection =>
@@ -498,7 +519,8 @@ public sealed partial class SqliteTrialStore : ITrialStore, IAsyncDisposable, ID
         INSERT INTO epoch_metrics ({string.Join(", ", EpochColumns)}, written_at)
         VALUES ({string.Join(", ", EpochColumns.Select(c => "$" + c))}, $written_at)
         ON CONFLICT (trial_id, epoch) DO UPDATE SET
-            {string.Join(", ", EpochColumns.Skip(2).Append("written_at").Select(c => $"{c} = excluded.{c}"))}
+            {string.Join(", ", EpochColumns.Skip(2).Append("written_at").Select(c => $"{c} = excluded.{c}"))},
+            write_count = epoch_metrics.write_count + 1
         """;
 
     /// <summary>Binds a row to the upsert's parameters, which are in <see cref="EpochColumns"/> order.</summary>

@@ -1,0 +1,103 @@
+using System.Text;
+using AeGrid.Models.Architectures;
+using AeGrid.Models.Training;
+using AeGrid.Models.Training.Optimizers;
+using static TorchSharp.torch;
+
+namespace AeGrid.Models.Tests.Training.Optimizers;
+
+/// <summary>Our Adam and SGD against TorchSharp's torch.optim on the same model, gradients and steps.</summary>
+public sealed class ParameterOptimizerTests
+{
+    [Theory]
+    [InlineData("adam", 5e-3)]
+    [InlineData("sgd", 0.5)]
+    public void Matches_torch_optim_step_for_step(string name, double learningRate)
+    {
+        using var ours = NewModel();
+        using var theirs = NewModel();
+        using var optimizer = ParameterOptimizer.Create(name, ours.parameters(), learningRate);
+        var reference = name == "adam"
+            ? (TorchSharp.Modules.OptimizerHelper)optim.Adam(theirs.parameters(), lr: learningRate)
+            : optim.SGD(theirs.parameters(), learningRate);
+        using var generator = new Generator(5);
+        using var images = rand(new long[] { 16, 784 }, generator: generator);
+
+        for (int step = 0; step < 5; step++)
+        {
+            TrainStep(ours, images, optimizer.ZeroGrad, optimizer.Step);
+            TrainStep(theirs, images, reference.zero_grad, () => reference.step());
+        }
+
+        foreach (var (a, b) in ours.parameters().Zip(theirs.parameters()))
+            Assert.Equal(b.data<float>().ToArray(), a.data<float>().ToArray());
+        reference.Dispose();
+    }
+
+    [Fact]
+    public void Saved_state_restores_the_same_trajectory()
+    {
+        using var model = NewModel();
+        using var optimizer = ParameterOptimizer.Create("adam", model.parameters(), 1e-2);
+        using var images = rand(8, 784);
+        TrainStep(model, images, optimizer.ZeroGrad, optimizer.Step);
+        var state = Save(optimizer);
+        using var copy = NewModel();
+        foreach (var (target, source) in copy.parameters().Zip(model.parameters()))
+            using (no_grad()) target.copy_(source);
+        using var restored = ParameterOptimizer.Create("adam", copy.parameters(), 1e-2);
+        using (var reader = new BinaryReader(new MemoryStream(state), Encoding.UTF8)) restored.Load(reader);
+
+        TrainStep(model, images, optimizer.ZeroGrad, optimizer.Step);
+        TrainStep(copy, images, restored.ZeroGrad, restored.Step);
+
+        foreach (var (a, b) in model.parameters().Zip(copy.parameters()))
+            Assert.Equal(a.data<float>().ToArray(), b.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void State_for_another_optimizer_or_model_is_refused()
+    {
+        using var model = NewModel();
+        using var adam = ParameterOptimizer.Create("adam", model.parameters(), 1e-3);
+        using var sgd = ParameterOptimizer.Create("sgd", model.parameters(), 1e-3);
+        using var bigger = new LinearAutoencoder(8);
+        using var biggerAdam = ParameterOptimizer.Create("adam", bigger.parameters(), 1e-3);
+        var adamState = Save(adam);
+
+        Assert.Contains("for optimizer 'adam', not 'sgd'",
+            Assert.Throws<InvalidDataException>(() => Load(sgd, adamState)).Message);
+        Assert.Contains("has shape [4,784], the parameter [8,784]",
+            Assert.Throws<InvalidDataException>(() => Load(biggerAdam, adamState)).Message);
+    }
+
+    static LinearAutoencoder NewModel()
+    {
+        var model = new LinearAutoencoder(4);
+        using var generator = new Generator(3);
+        model.InitializeParameters(generator);
+        return model;
+    }
+
+    static void TrainStep(Autoencoder model, Tensor images, Action zeroGrad, Action step)
+    {
+        using var scope = NewDisposeScope();
+        var loss = nn.functional.mse_loss(model.forward(images), images);
+        zeroGrad();
+        loss.backward();
+        step();
+    }
+
+    static byte[] Save(ParameterOptimizer optimizer)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true)) optimizer.Save(writer);
+        return stream.ToArray();
+    }
+
+    static void Load(ParameterOptimizer optimizer, byte[] state)
+    {
+        using var reader = new BinaryReader(new MemoryStream(state), Encoding.UTF8);
+        optimizer.Load(reader);
+    }
+}
