@@ -5,14 +5,24 @@ namespace AeGrid.Grains.Trials;
 
 /// <summary>
 /// The only thing the training thread touches: it turns Trainer callbacks into messages the trial grain reads on its
-/// own scheduler (epochs, checkpoints) plus a latest-progress value read by a timer. Never grain fields.
+/// own scheduler (epochs, checkpoint notices) plus latest values read when needed (progress, the newest checkpoint).
+/// Never grain fields.
 /// </summary>
+/// <remarks>
+/// Checkpoints do not queue: only the newest one is ever worth storing, and when an epoch trains faster than a
+/// checkpoint is written, queued checkpoints would pile up in memory and make a cancel or a hand-off wait until every
+/// one of them was stored.
+/// </remarks>
 internal sealed class TrainingRelay : ITrainingObserver
 {
+    /// <summary>The message that says a newer checkpoint is waiting in <see cref="TakeCheckpoint"/>.</summary>
+    public static readonly object CheckpointReady = new();
+
     readonly Channel<object> _events = Channel.CreateUnbounded<object>(new() { SingleReader = true, SingleWriter = true });
     // Continuations must not run on the training thread: they belong to the grain's scheduler.
     readonly TaskCompletionSource<bool> _firstBatch = new(TaskCreationOptions.RunContinuationsAsynchronously);
     volatile object? _latest; // a boxed BatchProgress: one reference write per batch, torn reads impossible
+    Checkpoint? _checkpoint;
 
     public ChannelReader<object> Events => _events.Reader;
     public BatchProgress? Latest => _latest as BatchProgress?;
@@ -26,7 +36,24 @@ internal sealed class TrainingRelay : ITrainingObserver
     }
 
     public void OnEpoch(EpochMetrics metrics) => _events.Writer.TryWrite(metrics);
-    public void OnCheckpoint(Checkpoint checkpoint) => _events.Writer.TryWrite(checkpoint);
+
+    public void OnCheckpoint(Checkpoint checkpoint)
+    {
+        Volatile.Write(ref _checkpoint, checkpoint);
+        _events.Writer.TryWrite(CheckpointReady);
+    }
+
+    /// <summary>
+    /// The newest checkpoint, if it covers only epochs the reader has already read (<paramref name="epochsRead"/>): its
+    /// epoch rows must be stored before it is. Null when there is none, or when it is ahead of the reader (its own
+    /// <see cref="CheckpointReady"/> comes after the epoch it covers).
+    /// </summary>
+    public Checkpoint? TakeCheckpoint(int epochsRead)
+    {
+        var newest = Volatile.Read(ref _checkpoint);
+        if (newest is null || newest.Epoch > epochsRead) return null;
+        return Interlocked.CompareExchange(ref _checkpoint, null, newest) == newest ? newest : null;
+    }
 
     public void Complete()
     {

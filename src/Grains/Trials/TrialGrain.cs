@@ -153,7 +153,7 @@ public sealed partial class TrialGrain(
                 }
             });
             var firstBatchStamp = StampFirstBatchAsync(attempt);
-            await PumpRelayAsync(attempt);
+            await PumpRelayAsync(attempt, resume?.Epoch ?? 0);
             var result = await trainingTask;
             await firstBatchStamp;
             await epochWriter.FlushAsync(CancellationToken.None);
@@ -183,14 +183,17 @@ public sealed partial class TrialGrain(
     }
 
     /// <summary>Stores what the training thread relays, in order; runs on the grain scheduler.</summary>
-    async Task PumpRelayAsync(Attempt attempt)
+    /// <param name="epochsStored">Epochs the resumed checkpoint covers (stored by an earlier attempt); 0 for a fresh start.</param>
+    async Task PumpRelayAsync(Attempt attempt, int epochsStored)
     {
         var config = attempt.Config;
+        var epochsRead = epochsStored;
         await foreach (var message in attempt.Relay.Events.ReadAllAsync())
         {
             switch (message)
             {
                 case EpochMetrics metrics:
+                    epochsRead = metrics.Epoch;
                     AeGridTelemetry.EpochsCompleted.Add(1, new KeyValuePair<string, object?>("architecture", config.Parameters.Architecture));
                     AeGridTelemetry.EpochSeconds.Record(metrics.WallSeconds);
                     var report = EpochReports.From(config.TrialId, attempt.Number, metrics);
@@ -201,7 +204,9 @@ public sealed partial class TrialGrain(
                         attempt.Cancel.Cancel();
                     }
                     break;
-                case Checkpoint checkpoint:
+                case var ready when ready == TrainingRelay.CheckpointReady:
+                    // Only the newest checkpoint is stored; older ones it replaced while we were busy are skipped.
+                    if (attempt.Relay.TakeCheckpoint(epochsRead) is not { } checkpoint) break;
                     // The epochs a checkpoint covers must be durable before it is: a resume never re-creates them.
                     await epochWriter.FlushAsync(CancellationToken.None);
                     var stored = new StoredCheckpoint(config.TrialId, attempt.Number, checkpoint.Epoch, checkpoint.Batch, checkpoint.Bytes);

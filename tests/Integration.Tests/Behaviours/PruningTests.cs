@@ -15,8 +15,9 @@ public sealed class PruningTests(ITestOutputHelper output)
         await using var silo = await LocalSilo.StartAsync(LocalSilo.NewSqliteStore(folder), slots: 1);
         // One slot runs the trials in order: the two good learning rates complete first (the pruner's startup trials),
         // then the two that barely learn are judged from epoch 2 on. The verdict reaches the training thread while it
-        // goes on (an epoch here is tens of milliseconds, about what storing its checkpoint takes), so give it room.
-        const int epochs = 10;
+        // goes on, after the epoch's row and checkpoint are stored; an epoch here takes about as long as storing them
+        // (milliseconds), so give the verdict room to arrive before the last epoch.
+        const int epochs = 50;
         var spec = SweepFiles.Tiny("pruning", $"""
             architecture: linear
             epochs: {epochs}
@@ -28,7 +29,7 @@ public sealed class PruningTests(ITestOutputHelper output)
                 warmup_epochs: 1
             space:
               lr: [0.01, 0.005, 0.000001, 0.000002]
-            """);
+            """, limit: 300);
 
         var id = await silo.Directory.Submit(spec, "pruning.yaml");
         var final = await silo.WaitForSweepAsync(id, TimeSpan.FromMinutes(1));

@@ -16,16 +16,9 @@ namespace AeGrid.Integration.Tests.Support;
 public sealed class LocalSilo : IAsyncDisposable
 {
     readonly IHost _host;
-    bool _stopped;
 
-    LocalSilo(IHost host, string store)
-    {
-        _host = host;
-        StorePath = store;
-    }
+    LocalSilo(IHost host) => _host = host;
 
-    /// <summary>The store location the silo was started on.</summary>
-    public string StorePath { get; }
     public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
     /// <summary>The silo's own store (a decorator's, when the test decorated it).</summary>
     public ITrialStore Store => _host.Services.GetRequiredService<ITrialStore>();
@@ -48,7 +41,7 @@ public sealed class LocalSilo : IAsyncDisposable
         };
         var host = await SiloHostFactory.BuildAsync(settings, b => b.SetMinimumLevel(LogLevel.Warning), configureServices: configureServices);
         await host.StartAsync();
-        return new LocalSilo(host, store);
+        return new LocalSilo(host);
     }
 
     /// <summary>A fresh SQLite file in <paramref name="directory"/> for a silo's store.</summary>
@@ -63,20 +56,8 @@ public sealed class LocalSilo : IAsyncDisposable
         return status;
     }
 
-    /// <summary>Stops the silo as a killed process would: no grace for trials to checkpoint and hand off.</summary>
-    public async Task StopAbruptlyAsync()
-    {
-        _stopped = true;
-        using var already = new CancellationTokenSource();
-        await already.CancelAsync();
-        try { await _host.StopAsync(already.Token); } catch (OperationCanceledException) { }
-        _host.Dispose();
-    }
-
     public async ValueTask DisposeAsync()
     {
-        if (_stopped) return;
-        _stopped = true;
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try { await _host.StopAsync(cts.Token); } catch (OperationCanceledException) { }
         _host.Dispose();

@@ -1,0 +1,48 @@
+using AeGrid.Grains.Trials;
+using AeGrid.Models.Training;
+
+namespace AeGrid.Grains.Tests.Trials;
+
+public sealed class TrainingRelayTests
+{
+    static Checkpoint At(int epoch, int batch = 0) => new(epoch, batch, [(byte)epoch, (byte)batch]);
+
+    [Fact]
+    public void Only_the_newest_checkpoint_is_handed_out_and_only_once()
+    {
+        var relay = new TrainingRelay();
+        relay.OnCheckpoint(At(1));
+        relay.OnCheckpoint(At(2));
+        relay.OnCheckpoint(At(3));
+
+        Assert.Equal(At(3).Epoch, relay.TakeCheckpoint(epochsRead: 3)?.Epoch);
+        Assert.Null(relay.TakeCheckpoint(epochsRead: 3)); // the older ones were replaced, not queued
+    }
+
+    [Fact]
+    public void A_checkpoint_ahead_of_the_epochs_read_waits_until_its_epoch_is_read()
+    {
+        var relay = new TrainingRelay();
+        relay.OnEpoch(new EpochMetrics { Epoch = 1, TrainMse = 0.1, TestMse = 0.1, SamplesPerSecond = 1, WallSeconds = 1 });
+        relay.OnCheckpoint(At(1));
+        relay.OnEpoch(new EpochMetrics { Epoch = 2, TrainMse = 0.1, TestMse = 0.1, SamplesPerSecond = 1, WallSeconds = 1 });
+        relay.OnCheckpoint(At(2));
+        relay.Complete();
+
+        // Reading in order: epoch 1, then the first notice finds checkpoint 2, which covers epoch 2 not read yet.
+        Assert.True(relay.Events.TryRead(out var first) && first is EpochMetrics { Epoch: 1 });
+        Assert.True(relay.Events.TryRead(out var notice) && notice == TrainingRelay.CheckpointReady);
+        Assert.Null(relay.TakeCheckpoint(epochsRead: 1));
+        Assert.True(relay.Events.TryRead(out var second) && second is EpochMetrics { Epoch: 2 });
+        Assert.True(relay.Events.TryRead(out var again) && again == TrainingRelay.CheckpointReady);
+        Assert.Equal(2, relay.TakeCheckpoint(epochsRead: 2)?.Epoch);
+    }
+
+    [Fact]
+    public void A_mid_epoch_checkpoint_covers_only_the_epochs_completed_before_it()
+    {
+        var relay = new TrainingRelay();
+        relay.OnCheckpoint(At(4, batch: 7)); // resumed at epoch 4 and paused within epoch 5
+        Assert.Equal((4, 7), relay.TakeCheckpoint(epochsRead: 4) is { } c ? (c.Epoch, c.Batch) : default);
+    }
+}
