@@ -287,7 +287,13 @@ public sealed partial class SweepGrain(
             if (view.Record.Status == TrialStatus.Pending)
                 await store.SetTrialStatusAsync(view.Record.TrialId, TrialStatus.Cancelled, "sweep cancelled");
             else if (view.Record.Status == TrialStatus.Running)
-                await GrainFactory.GetGrain<ITrialGrain>(view.Record.TrialId).Stop(TrialStatus.Cancelled);
+            {
+                var trial = GrainFactory.GetGrain<ITrialGrain>(view.Record.TrialId);
+                await trial.Stop(TrialStatus.Cancelled);
+                // Its silo may have died before anyone noticed: then no activation trains it, and nothing would end it.
+                if (!await trial.IsTraining() && (await store.GetTrialAsync(view.Record.TrialId))?.Status == TrialStatus.Running)
+                    await store.SetTrialStatusAsync(view.Record.TrialId, TrialStatus.Cancelled, "sweep cancelled");
+            }
         }
         await FinishAsync(SweepState.Cancelled);
     }
