@@ -696,27 +696,6 @@ public abstract class TrialStoreContract(ITestOutputHelper output) : IAsyncLifet
         Assert.Empty(await Store.GetEpochsAsync(trialId));
     }
 
-    [Fact]
-    public async Task Checkpoint_writer_keeps_the_latest_per_trial_and_retries()
-    {
-        var faulty = new FaultInjectingTrialStore(Store) { Gate = new TaskCompletionSource() };
-        var (trialId, attempt) = await RunningTrialAsync();
-        var (otherId, otherAttempt) = await RunningTrialAsync();
-        await using var writer = new CheckpointWriter(faulty, new CapturingLogger<CheckpointWriter>(),
-            new StoreWriterOptions { FirstRetryDelay = TimeSpan.FromMilliseconds(10) });
-
-        for (var epoch = 1; epoch <= 5; epoch++) writer.Enqueue(new StoredCheckpoint(trialId, attempt, epoch, 0, [(byte)epoch]));
-        writer.Enqueue(new StoredCheckpoint(otherId, otherAttempt, 1, 3, [42]));
-        Assert.InRange(writer.Pending, 2, 3); // one per trial waiting (+ one possibly in flight)
-        faulty.FailNextWrites(2);
-        faulty.Gate.SetResult();
-        await writer.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
-
-        Assert.Equal(5, (await Store.LoadCheckpointAsync(trialId))!.Epoch);
-        Assert.Equal([42], (await Store.LoadCheckpointAsync(otherId))!.Bytes);
-        Assert.Equal(0, writer.Pending);
-    }
-
     /// <summary>Not a speed limit, a measurement: prints rows per second through <see cref="EpochWriter"/> to this store.</summary>
     [Fact]
     public async Task Epoch_writer_throughput_is_measured()

@@ -1,6 +1,6 @@
 namespace AeGrid.Grains.Store;
 
-/// <summary>Settings of the background writers (<see cref="EpochWriter"/>, <see cref="CheckpointWriter"/>).</summary>
+/// <summary>Settings of the background <see cref="EpochWriter"/>.</summary>
 public sealed record StoreWriterOptions
 {
     /// <summary>Epoch rows held in memory at most; when full, <see cref="EpochWriter.Enqueue"/> blocks until rows are stored.</summary>
