@@ -45,8 +45,8 @@ internal sealed class RunCommand : Command, ICommandWithExamples
     {
         var parse = context.ParseResult;
         var file = parse.GetValue(_spec)!;
-        var text = SpecFiles.Read(file);
-        var name = SweepSpecParser.Parse(text, file.Name).Name;
+        var (text, spec) = SpecFiles.Read(file);
+        var name = spec.Name;
         var slots = parse.GetValue(_slots) ?? 1;
         if (slots < 1) throw CliException.InvalidInput($"--slots must be at least 1, got {slots}");
         var top = parse.GetValue(_top) ?? 10;

@@ -49,7 +49,7 @@ internal sealed class SweepSubmitCommand : Command
     async Task<int> RunAsync(CommandContext context)
     {
         var file = context.ParseResult.GetValue(_spec)!;
-        var text = SpecFiles.Read(file);
+        var (text, _) = SpecFiles.Read(file);
         await using var session = await _grid.OpenAsync(context);
         if (session.IsLocal)
             throw CliException.InvalidInput("sweep submit needs --cluster (or AEGRID_CLUSTER); to run a sweep on this machine use `aegrid run`");

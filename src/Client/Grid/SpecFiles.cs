@@ -7,19 +7,18 @@ namespace AeGrid.Client.Grid;
 /// The grid parses it again (it stores the text and must not trust clients).</summary>
 internal static class SpecFiles
 {
-    public static string Read(FileInfo file)
+    public static (string Text, SweepSpec Spec) Read(FileInfo file)
     {
         if (!file.Exists) throw CliException.InvalidInput($"{file.FullName}: no such sweep file");
         var text = File.ReadAllText(file.FullName);
         if (string.IsNullOrWhiteSpace(text)) throw CliException.InvalidInput($"{file.FullName}: the sweep file is empty");
         try
         {
-            SweepSpecParser.Parse(text, file.Name);
+            return (text, SweepSpecParser.Parse(text, file.Name));
         }
         catch (SweepSpecException e)
         {
             throw CliException.InvalidInput(e.Message);
         }
-        return text;
     }
 }
