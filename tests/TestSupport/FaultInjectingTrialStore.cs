@@ -27,6 +27,10 @@ public sealed class FaultInjectingTrialStore(ITrialStore inner) : ITrialStore
     /// with that load. Set it back to null and the trial's next attempt runs normally.</summary>
     public Func<string, bool>? FailCheckpointLoadsOf { get; set; }
 
+    /// <summary>While set, saving a checkpoint of a trial it accepts throws an error no retry can fix (a disk or a bug), so
+    /// the trial's relay loop fails while its training thread is still running.</summary>
+    public Func<string, bool>? FailCheckpointSavesOf { get; set; }
+
     /// <summary>How many checkpoint loads <see cref="FailCheckpointLoadsOf"/> made fail, by trial id.</summary>
     public IReadOnlyDictionary<string, int> FailedCheckpointLoads
     {
@@ -60,6 +64,8 @@ public sealed class FaultInjectingTrialStore(ITrialStore inner) : ITrialStore
 
     public async Task<bool> SaveCheckpointAsync(StoredCheckpoint checkpoint, CancellationToken ct = default)
     {
+        if (FailCheckpointSavesOf is { } fails && fails(checkpoint.TrialId))
+            throw new InvalidOperationException($"injected fault: the checkpoint of {checkpoint.TrialId} cannot be saved");
         await BeforeWriteAsync(ct);
         return await inner.SaveCheckpointAsync(checkpoint, ct);
     }
@@ -76,7 +82,10 @@ public sealed class FaultInjectingTrialStore(ITrialStore inner) : ITrialStore
     public Task SetKeptAsync(string sweepId, IReadOnlyCollection<string> keptTrialIds, CancellationToken ct = default) => inner.SetKeptAsync(sweepId, keptTrialIds, ct);
     public Task<int?> BeginAttemptAsync(string trialId, string silo, TimeSpan lease, CancellationToken ct = default) => inner.BeginAttemptAsync(trialId, silo, lease, ct);
     public Task<bool> RenewLeaseAsync(string trialId, int attempt, TimeSpan lease, CancellationToken ct = default) => inner.RenewLeaseAsync(trialId, attempt, lease, ct);
-    public Task<bool> EndAttemptAsync(string trialId, int attempt, TrialStatus status, string? error, CancellationToken ct = default) => inner.EndAttemptAsync(trialId, attempt, status, error, ct);
+    public Task<bool> EndAttemptAsync(string trialId, int attempt, TrialStatus status, string? error, string? outcome = null, CancellationToken ct = default) => inner.EndAttemptAsync(trialId, attempt, status, error, outcome, ct);
+    public Task<IReadOnlyList<string>> CancelTrialsAsync(string sweepId, string reason, CancellationToken ct = default) => inner.CancelTrialsAsync(sweepId, reason, ct);
+    public Task<int> RetryFailedTrialsAsync(string sweepId, CancellationToken ct = default) => inner.RetryFailedTrialsAsync(sweepId, ct);
+    public Task<IReadOnlyList<string>> ExpireLeasesAsync(string sweepId, CancellationToken ct = default) => inner.ExpireLeasesAsync(sweepId, ct);
     public Task<IReadOnlyList<string>> AbandonAttemptsOfSiloAsync(string silo, CancellationToken ct = default) => inner.AbandonAttemptsOfSiloAsync(silo, ct);
     public Task<IReadOnlyList<AttemptRecord>> GetAttemptsAsync(string trialId, CancellationToken ct = default) => inner.GetAttemptsAsync(trialId, ct);
     public Task RecordFirstBatchAsync(string trialId, int attempt, CancellationToken ct = default) => inner.RecordFirstBatchAsync(trialId, attempt, ct);

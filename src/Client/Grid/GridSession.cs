@@ -17,6 +17,8 @@ namespace AeGrid.Client.Grid;
 internal sealed class GridSession : IAsyncDisposable
 {
     readonly IHost _host;
+    /// <summary>Held while a local session trains, so no second process drives the same store.</summary>
+    LocalRunGuard? _guard;
     public IGrainFactory Grains { get; }
     /// <summary>True when this process hosts the silo (local mode): trainings run here.</summary>
     public bool IsLocal { get; }
@@ -78,6 +80,8 @@ internal sealed class GridSession : IAsyncDisposable
             GatewayPort = FreePort(),
             Training = new() { Slots = slots, Trains = slots > 0, ThreadsPerSlot = threads, DeviceKind = device },
         };
+        // Only a session that trains drives sweeps; one that reads (status, watch from a second terminal) needs no guard.
+        var guard = settings.Training.Trains ? await AcquireGuardAsync(store, ct) : null;
         IHost host;
         try
         {
@@ -86,9 +90,22 @@ internal sealed class GridSession : IAsyncDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            if (guard is not null) await guard.DisposeAsync();
             throw CliException.Failure($"cannot start the local silo on {store}: {StartupErrors.Describe(e)}");
         }
-        return new GridSession(host, host.Services.GetRequiredService<IGrainFactory>(), isLocal: true);
+        return new GridSession(host, host.Services.GetRequiredService<IGrainFactory>(), isLocal: true) { _guard = guard };
+    }
+
+    static async Task<LocalRunGuard> AcquireGuardAsync(string store, CancellationToken ct)
+    {
+        try
+        {
+            return await LocalRunGuard.AcquireAsync(store, ct);
+        }
+        catch (Exception e) when (e is not CliException and not OperationCanceledException)
+        {
+            throw CliException.Failure($"cannot start the local silo on {store}: {StartupErrors.Describe(e)}");
+        }
     }
 
     /// <summary>--cluster (or AEGRID_CLUSTER) → a client; otherwise a local silo on --store or the default store.</summary>
@@ -114,6 +131,7 @@ internal sealed class GridSession : IAsyncDisposable
         finally
         {
             _host.Dispose();
+            if (_guard is not null) await _guard.DisposeAsync();
         }
     }
 }

@@ -35,8 +35,14 @@ public sealed partial class MembershipRecovery(
         }
     }
 
+    /// <summary>
+    /// Retries until the store answers, however long the outage: giving up would leave the dead silo's trials running in
+    /// the store (the sweeps' lease check is only the slower backstop), and throwing out of a BackgroundService stops the
+    /// whole host, so a long database outage during a silo death would take every silo down with it.
+    /// </summary>
     async Task RecoverAsync(string silo, CancellationToken ct)
     {
+        var delay = TimeSpan.FromSeconds(1);
         for (int attempt = 1; ; attempt++)
         {
             try
@@ -48,16 +54,19 @@ public sealed partial class MembershipRecovery(
                     await grains.GetGrain<ISweepGrain>(sweepId).Poke();
                 return;
             }
-            catch (Exception e) when (e is not OperationCanceledException && attempt < 10)
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                LogRetry(e, silo);
-                await Task.Delay(TimeSpan.FromSeconds(attempt), ct);
+                LogRetry(e, silo, attempt, delay.TotalSeconds);
+                await Task.Delay(delay, ct);
+                delay = TimeSpan.FromSeconds(Math.Min(MaxRetryDelay.TotalSeconds, delay.TotalSeconds * 2));
             }
         }
     }
 
+    static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
+
     [LoggerMessage(LogLevel.Warning, "Silo {Silo} was declared dead: {Count} of its trials go back to their sweeps")]
     partial void LogRecovered(int count, string silo);
-    [LoggerMessage(LogLevel.Warning, "Could not yet recover the trials of dead silo {Silo}; retrying")]
-    partial void LogRetry(Exception e, string silo);
+    [LoggerMessage(LogLevel.Warning, "Could not yet recover the trials of dead silo {Silo} (try {Attempt}); retrying in {Seconds} s")]
+    partial void LogRetry(Exception e, string silo, int attempt, double seconds);
 }

@@ -16,10 +16,13 @@ public sealed class TrainingSiloOptions
     /// membership (seconds); the lease is the fallback for a silo that hangs without being declared dead.</summary>
     public TimeSpan AttemptLease { get; set; } = TimeSpan.FromSeconds(60);
     public TimeSpan LeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(10);
-    /// <summary>A trial running on a silo absent from this silo's membership for this long (since the trial started) is
-    /// presumed lost: its silo left before this one saw it, e.g. before the whole cluster restarted. Local mode uses zero:
+    /// <summary>A trial running on a silo absent from this silo's membership for this long (since the sweep first saw it
+    /// absent) is presumed lost: its silo left before this one saw it, e.g. before the whole cluster restarted. Local mode uses zero:
     /// each process is its own one-silo cluster, so an absent silo is an `aegrid run` that was stopped.</summary>
     public TimeSpan AbsentSiloGrace { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>A trial whose attempts ended with the death of their silo this many times in a row is failed with that
+    /// reason rather than run again: it most likely takes silos down (out of memory).</summary>
+    public int MaxSiloDeaths { get; set; } = 3;
     /// <summary>How often a sweep looks for free slots and stale trials.</summary>
     public TimeSpan SchedulerInterval { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary>The durable reminder that brings a sweep back after every silo restarted. Orleans' minimum is 1 minute.</summary>

@@ -34,6 +34,15 @@ public interface ITrialStore
     Task<TrialRecord?> GetTrialAsync(string trialId, CancellationToken ct = default);
     /// <summary>Sets status (and error) whatever the attempt: for the sweep's own decisions (cancel, retry → pending).</summary>
     Task SetTrialStatusAsync(string trialId, TrialStatus status, string? error, CancellationToken ct = default);
+    /// <summary>
+    /// Cancels, in one statement, every trial of the sweep that is pending or running (compare-and-set: a trial that reached
+    /// another status meanwhile keeps it, so a just-completed trial stays completed). A running trial's attempt stays open
+    /// for its owner to end: when it ends, only Completed or Diverged (work actually finished) replace Cancelled.
+    /// Returns the ids of the trials that were running, to be told to stop.
+    /// </summary>
+    Task<IReadOnlyList<string>> CancelTrialsAsync(string sweepId, string reason, CancellationToken ct = default);
+    /// <summary>Sets every failed trial of the sweep back to pending in one statement; returns how many.</summary>
+    Task<int> RetryFailedTrialsAsync(string sweepId, CancellationToken ct = default);
     /// <summary>Marks trials kept (best models) and clears the mark on the others of the sweep.</summary>
     Task SetKeptAsync(string sweepId, IReadOnlyCollection<string> keptTrialIds, CancellationToken ct = default);
 
@@ -46,17 +55,27 @@ public interface ITrialStore
     /// re-run it). Lease times are the database's clock on PostgreSQL.
     /// </summary>
     Task<int?> BeginAttemptAsync(string trialId, string silo, TimeSpan lease, CancellationToken ct = default);
-    /// <summary>Extends the lease of an open attempt; false when this attempt is no longer the trial's current open one.</summary>
+    /// <summary>Extends the lease of an open attempt; false when this attempt is no longer the trial's current open one, or
+    /// the trial is no longer running (the sweep cancelled it, perhaps from another process).</summary>
     Task<bool> RenewLeaseAsync(string trialId, int attempt, TimeSpan lease, CancellationToken ct = default);
     /// <summary>
     /// Closes the attempt and sets the trial's status (final, or Pending to be re-run) and error, only if this attempt is
     /// the trial's current one; false otherwise (a fenced-out zombie). Ending it again with the same status returns true
-    /// (a retried call). The attempt's outcome becomes the status's wire name (completed, pending, …).
+    /// (a retried call). The attempt's outcome is <paramref name="outcome"/> when given (<see cref="AttemptOutcomes.Error"/>
+    /// for a failure that will be retried), else the status's wire name (completed, pending, …). A trial the sweep cancelled
+    /// meanwhile stays cancelled unless the attempt ended Completed or Diverged.
     /// Flush the <see cref="EpochWriter"/> first so the last epochs are stored before the trial reads as finished.
     /// </summary>
-    Task<bool> EndAttemptAsync(string trialId, int attempt, TrialStatus status, string? error, CancellationToken ct = default);
+    Task<bool> EndAttemptAsync(string trialId, int attempt, TrialStatus status, string? error, string? outcome = null,
+        CancellationToken ct = default);
     /// <summary>Closes every open attempt on a silo that membership declared dead; returns the trial ids set back to pending.</summary>
     Task<IReadOnlyList<string>> AbandonAttemptsOfSiloAsync(string silo, CancellationToken ct = default);
+    /// <summary>
+    /// Closes the open attempts of the sweep's trials whose lease ran out (outcome <see cref="AttemptOutcomes.Expired"/>,
+    /// by the store's clock) and sets those trials back to pending; returns their ids. The backstop for an owner that can no
+    /// longer renew (a database outage longer than the lease, a silo frozen but still a member).
+    /// </summary>
+    Task<IReadOnlyList<string>> ExpireLeasesAsync(string sweepId, CancellationToken ct = default);
     Task<IReadOnlyList<AttemptRecord>> GetAttemptsAsync(string trialId, CancellationToken ct = default);
     /// <summary>
     /// Stamps the attempt's <see cref="AttemptRecord.FirstBatchAt"/> (the store's clock) the first time it is called; later

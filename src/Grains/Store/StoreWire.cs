@@ -43,6 +43,9 @@ public static class AttemptOutcomes
     public const string Expired = "expired";
     /// <summary>Membership declared its silo dead (<see cref="ITrialStore.AbandonAttemptsOfSiloAsync"/>).</summary>
     public const string SiloDead = "silo-dead";
+    /// <summary>Its owner ended it with an error that will be retried: one of the trial's own failures (what max_attempts
+    /// counts), unlike a hand-off, an expired lease or a silo death.</summary>
+    public const string Error = "error";
     // Otherwise the outcome is the trial status its owner ended it with (TrialStatus.ToWire(): completed, pending, …).
 
     /// <summary>True when the attempt was closed by someone other than its owner: its writes are a zombie's.</summary>

@@ -33,6 +33,11 @@ public sealed partial class SweepGrain(
     readonly Dictionary<string, TrialView> _trials = new();
     IGrainTimer? _scheduler;
     bool _refreshRequested = true;
+    /// <summary>Set once the sweep decided how it ends; a finish that failed halfway (store down) is retried by the scheduler
+    /// with the same decision, so a cancelled sweep never ends up completed.</summary>
+    SweepState? _ending;
+    /// <summary>When this activation first saw each absent silo that still has running trials of the sweep.</summary>
+    readonly Dictionary<string, DateTime> _absentSince = new();
 
     /// <summary>What this grain knows of one trial between store refreshes.</summary>
     sealed class TrialView(TrialRecord record)
@@ -91,10 +96,29 @@ public sealed partial class SweepGrain(
     async Task ScheduleAsync(CancellationToken ct)
     {
         if (_sweep.State != SweepState.Running) return;
+        if (_ending is { } ending)
+        {
+            await FinishAsync(ending);
+            return;
+        }
         if (_refreshRequested) await RefreshTrialsAsync(ct);
         await RecoverTrialsOfLostSilosAsync(ct);
+        await ExpireLeasesAsync(ct);
         await AdmitAsync(ct);
         if (_trials.Values.All(v => v.Record.Status.IsFinal())) await FinishAsync(SweepState.Completed);
+    }
+
+    /// <summary>
+    /// The backstop for owners that cannot renew their lease: a database outage longer than the lease (the owner fenced
+    /// itself out when its lease ran out), or a silo frozen but still a member. Their trials go back to pending.
+    /// </summary>
+    async Task ExpireLeasesAsync(CancellationToken ct)
+    {
+        if (!_trials.Values.Any(v => v.Record.Status == TrialStatus.Running)) return;
+        var requeued = await store.ExpireLeasesAsync(SweepId, ct);
+        if (requeued.Count == 0) return;
+        LogLeasesExpired(SweepId, requeued.Count, string.Join(", ", requeued));
+        await RefreshTrialsAsync(ct);
     }
 
     async Task RefreshTrialsAsync(CancellationToken ct)
@@ -110,28 +134,34 @@ public sealed partial class SweepGrain(
 
     /// <summary>
     /// Membership drives recovery (see <see cref="Hosting.MembershipRecovery"/>); this is the sweep's own check for the
-    /// cases that service cannot see, e.g. after the whole cluster restarted and old silos are simply absent.
+    /// cases that service cannot see, e.g. after the whole cluster restarted and old silos are simply absent. A silo that is
+    /// shutting down is still present: it is writing its trials' hand-off checkpoints and ends their attempts itself.
     /// </summary>
     async Task RecoverTrialsOfLostSilosAsync(CancellationToken ct)
     {
         var snapshot = membership.CurrentSnapshot;
-        var active = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active)
-            .Select(m => m.SiloAddress.ToParsableString()).ToHashSet();
-        var lost = _trials.Values
-            .Where(v => v.Record.Status == TrialStatus.Running && v.Record.Silo is { } s && !active.Contains(s)
-                        && (IsDead(snapshot, s) || DateTimeOffset.UtcNow - (v.Record.StartedAt ?? DateTimeOffset.UtcNow) > _options.AbsentSiloGrace))
-            .Select(v => v.Record.Silo!).Distinct().ToList();
+        var now = DateTime.UtcNow;
+        var lost = new List<string>();
+        var runningOn = _trials.Values.Where(v => v.Record.Status == TrialStatus.Running && v.Record.Silo is not null)
+            .Select(v => v.Record.Silo!).ToHashSet();
+        foreach (var silo in runningOn)
+        {
+            var member = snapshot.Members.Values.FirstOrDefault(m => m.SiloAddress.ToParsableString() == silo);
+            if (member is { Status: SiloStatus.Dead }) lost.Add(silo);
+            else if (member is not null) _absentSince.Remove(silo);
+            else if (now - _absentSince.GetValueOrDefault(silo, now) >= _options.AbsentSiloGrace) lost.Add(silo);
+            else _absentSince.TryAdd(silo, now);
+        }
+        foreach (var silo in _absentSince.Keys.Where(s => !runningOn.Contains(s)).ToList()) _absentSince.Remove(silo);
         foreach (var silo in lost)
         {
             var requeued = await store.AbandonAttemptsOfSiloAsync(silo, ct);
             if (requeued.Count > 0) LogRecovered(SweepId, requeued.Count, silo);
+            _absentSince.Remove(silo);
             _refreshRequested = true;
         }
         if (_refreshRequested) await RefreshTrialsAsync(ct);
     }
-
-    static bool IsDead(ClusterMembershipSnapshot snapshot, string silo) =>
-        snapshot.Members.Values.Any(m => m.Status == SiloStatus.Dead && m.SiloAddress.ToParsableString() == silo);
 
     async Task AdmitAsync(CancellationToken ct)
     {
@@ -176,7 +206,7 @@ public sealed partial class SweepGrain(
 
     public Task<bool> ReportEpoch(EpochReport report)
     {
-        if (!_trials.TryGetValue(report.TrialId, out var view)) return Task.FromResult(false);
+        if (!_trials.TryGetValue(report.TrialId, out var view) || IsStale(view, report.Attempt)) return Task.FromResult(false);
         view.Epochs.RemoveAll(e => e.Epoch >= report.Epoch); // a resumed attempt re-reports from its checkpoint
         view.Epochs.Add(report);
         var others = _trials.Values.Where(v => v != view).Select(History).ToList();
@@ -186,16 +216,20 @@ public sealed partial class SweepGrain(
     TrialHistory History(TrialView view) =>
         TrialHistory.FromReports(view.Record.TrialId, view.Record.Status, view.Epochs, _sweep.Metric);
 
+    /// <summary>A report from an attempt older than the trial's current one: a zombie of a silo presumed dead.</summary>
+    static bool IsStale(TrialView view, int attempt) => attempt < view.Record.Attempts;
+
     public Task ReportProgress(string trialId, TrialProgress progress)
     {
-        if (_trials.TryGetValue(trialId, out var view)) view.Live = progress;
+        if (_trials.TryGetValue(trialId, out var view) && !IsStale(view, progress.Attempt)) view.Live = progress;
         return Task.CompletedTask;
     }
 
-    public Task ReportFinished(string trialId, TrialStatus status, string? error)
+    public Task ReportFinished(string trialId, int attempt, TrialStatus status, string? error)
     {
+        if (!_trials.TryGetValue(trialId, out var view) || IsStale(view, attempt)) return Task.CompletedTask;
         _refreshRequested = true;
-        if (_trials.TryGetValue(trialId, out var view)) view.Live = null;
+        view.Live = null;
         LogTrialFinished(SweepId, trialId, status.ToWire());
         // A slot just freed up: schedule now rather than at the next tick, but after this call returns. The reporting trial
         // may be deactivating (a hand-off) and waits for this answer; admitting it again from inside the call would queue
@@ -212,101 +246,27 @@ public sealed partial class SweepGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<SweepStatusReport> GetStatus()
-    {
-        if (!_options.Trains)
-        {
-            // Read-only session: the process training the sweep reports to its own grain, not to this one; only the store
-            // tells us what changed (a `sweep watch` here polls until the sweep ends).
-            _sweep = await store.GetSweepAsync(SweepId) ?? _sweep;
-            await RefreshTrialsAsync(CancellationToken.None);
-            await LoadMissingEpochsAsync();
-        }
-        else if (_refreshRequested || _sweep.State != SweepState.Running) await RefreshTrialsAsync(CancellationToken.None);
-        var trials = _trials.Values.OrderBy(v => v.Record.Number).Select(v => new TrialSummary
-        {
-            TrialId = v.Record.TrialId,
-            Number = v.Record.Number,
-            Status = v.Record.Status,
-            Parameters = v.Record.Parameters,
-            EpochsCompleted = EpochsCompleted(v),
-            Attempts = v.Record.Attempts,
-            Silo = v.Record.Silo,
-            LastEpoch = v.Epochs.Count > 0 ? v.Epochs[^1] : null,
-            Error = v.Record.Error,
-            Kept = v.Record.Kept,
-            Live = v.Record.Status == TrialStatus.Running ? v.Live : null,
-        }).ToImmutableArray();
-        return new SweepStatusReport(Summary() with { EpochsRedone = await store.CountRedoneEpochsAsync(SweepId) }, trials);
-    }
-
-    /// <summary>
-    /// A running trial's epochs as its reports arrive: the store view is refreshed only when something changes state,
-    /// so between refreshes it would show the epoch count the trial had when it started.
-    /// </summary>
-    static int EpochsCompleted(TrialView v) =>
-        v.Record.Status == TrialStatus.Running && v.Epochs.Count > 0
-            ? Math.Max(v.Record.EpochsCompleted, v.Epochs[^1].Epoch)
-            : v.Record.EpochsCompleted;
-
-    SweepSummary Summary() => new()
-    {
-        Id = _sweep.Id,
-        Name = _sweep.Name,
-        State = _sweep.State,
-        Metric = _sweep.Metric,
-        Maximize = _sweep.Maximize,
-        TrialsByStatus = _trials.Values.GroupBy(v => v.Record.Status).ToImmutableDictionary(g => g.Key, g => g.Count()),
-        CreatedAt = _sweep.CreatedAt,
-        FinishedAt = _sweep.FinishedAt,
-    };
-
-    public async Task<ImmutableArray<LeaderboardEntry>> GetLeaderboard(int top, string? metric)
-    {
-        await RefreshTrialsAsync(CancellationToken.None);
-        await LoadMissingEpochsAsync();
-        return Leaderboard.Rank(_trials.Values.Select(v => (v.Record, (IReadOnlyList<EpochReport>)v.Epochs)),
-            metric ?? _sweep.Metric, metric is null ? _sweep.Maximize : Leaderboard.DefaultMaximize(metric), top);
-    }
-
-    async Task LoadMissingEpochsAsync()
-    {
-        foreach (var view in _trials.Values.Where(v => v.Epochs.Count < v.Record.EpochsCompleted))
-        {
-            view.Epochs.Clear();
-            view.Epochs.AddRange(await store.GetEpochsAsync(view.Record.TrialId));
-        }
-    }
-
     public async Task Cancel()
     {
         if (_sweep.State != SweepState.Running) return;
-        await RefreshTrialsAsync(CancellationToken.None);
-        foreach (var view in _trials.Values)
+        _ending = SweepState.Cancelled;
+        // One compare-and-set in the store: pending and running trials read cancelled at once, trials that finished
+        // meanwhile keep their status. The running ones then stop within a batch and end their attempts themselves.
+        var running = await store.CancelTrialsAsync(SweepId, "sweep cancelled");
+        foreach (var trialId in running)
         {
-            if (view.Record.Status == TrialStatus.Pending)
-                await store.SetTrialStatusAsync(view.Record.TrialId, TrialStatus.Cancelled, "sweep cancelled");
-            else if (view.Record.Status == TrialStatus.Running)
-            {
-                var trial = GrainFactory.GetGrain<ITrialGrain>(view.Record.TrialId);
-                await trial.Stop(TrialStatus.Cancelled);
-                // Its silo may have died before anyone noticed: then no activation trains it, and nothing would end it.
-                if (!await trial.IsTraining() && (await store.GetTrialAsync(view.Record.TrialId))?.Status == TrialStatus.Running)
-                    await store.SetTrialStatusAsync(view.Record.TrialId, TrialStatus.Cancelled, "sweep cancelled");
-            }
+            try { await GrainFactory.GetGrain<ITrialGrain>(trialId).Stop(TrialStatus.Cancelled); }
+            catch (Exception e) { LogStopFailed(e, trialId); } // its lease runs out or its silo is declared dead
         }
         await FinishAsync(SweepState.Cancelled);
     }
 
     public async Task<int> RetryFailed()
     {
-        await RefreshTrialsAsync(CancellationToken.None);
-        var failed = _trials.Values.Where(v => v.Record.Status == TrialStatus.Failed).ToList();
-        if (failed.Count == 0) return 0;
-        foreach (var view in failed)
-            await store.SetTrialStatusAsync(view.Record.TrialId, TrialStatus.Pending, null);
+        var retried = await store.RetryFailedTrialsAsync(SweepId);
+        if (retried == 0) return 0;
         await ReopenAsync();
-        return failed.Count;
+        return retried;
     }
 
     public async Task<int> Extend(int trials)
@@ -326,13 +286,27 @@ public sealed partial class SweepGrain(
     {
         await store.SetSweepStateAsync(SweepId, SweepState.Running);
         _sweep = _sweep with { State = SweepState.Running, FinishedAt = null };
+        _ending = null;
         _refreshRequested = true;
         await Start();
     }
 
+    /// <summary>
+    /// Keeps the best models and marks the sweep finished. The scheduler stops only once that is stored: if the store fails
+    /// halfway, the next tick finishes again (every step is idempotent) instead of leaving a running sweep with no driver.
+    /// </summary>
     async Task FinishAsync(SweepState state)
     {
-        StopScheduler();
+        _ending = state;
+        StartScheduler(); // Cancel may come to a sweep whose scheduler this activation never started
+        // Another process may have finished it already (a `sweep cancel` on the same local store): its decision stands.
+        if (await store.GetSweepAsync(SweepId) is { State: not SweepState.Running } stored)
+        {
+            _sweep = stored;
+            StopScheduler();
+            await DropReminderAsync();
+            return;
+        }
         await RefreshTrialsAsync(CancellationToken.None);
         if (state == SweepState.Completed)
         {
@@ -347,6 +321,7 @@ public sealed partial class SweepGrain(
             await store.SetKeptAsync(SweepId, kept);
         }
         await store.SetSweepStateAsync(SweepId, state);
+        StopScheduler();
         _sweep = (await store.GetSweepAsync(SweepId))!;
         await RefreshTrialsAsync(CancellationToken.None);
         LogFinished(SweepId, state.ToString().ToLowerInvariant());
@@ -364,6 +339,10 @@ public sealed partial class SweepGrain(
     partial void LogFinished(string sweepId, string state);
     [LoggerMessage(LogLevel.Warning, "Sweep {SweepId}: {Count} trials of lost silo {Silo} set back to pending")]
     partial void LogRecovered(string sweepId, int count, string silo);
+    [LoggerMessage(LogLevel.Warning, "Sweep {SweepId}: the leases of {Count} trials ran out ({TrialIds}); set back to pending")]
+    partial void LogLeasesExpired(string sweepId, int count, string trialIds);
+    [LoggerMessage(LogLevel.Warning, "Could not tell trial {TrialId} to stop; its attempt ends when its lease runs out")]
+    partial void LogStopFailed(Exception e, string trialId);
     [LoggerMessage(LogLevel.Warning, "Could not admit trial {TrialId}; will retry")]
     partial void LogAdmitFailed(Exception e, string trialId);
 }

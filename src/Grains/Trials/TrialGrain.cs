@@ -30,12 +30,12 @@ public sealed partial class TrialGrain(
     Attempt? _current;
 
     /// <summary>One running attempt: everything that must be torn down together.</summary>
-    sealed class Attempt(TrialConfig config, int number, int numberSinceRetry, int maxAttempts)
+    sealed class Attempt(TrialConfig config, int number, AttemptHistory history, int maxAttempts)
     {
         public TrialConfig Config { get; } = config;
         public int Number { get; } = number;
-        /// <summary>Which attempt this is since the trial was last retried (RetryFailed): what max_attempts limits.</summary>
-        public int NumberSinceRetry { get; } = numberSinceRetry;
+        /// <summary>The trial's earlier attempts since it was last retried (RetryFailed): what max_attempts limits.</summary>
+        public AttemptHistory History { get; } = history;
         public int MaxAttempts { get; } = maxAttempts;
         public CancellationTokenSource Cancel { get; } = new();
         public CancellationTokenSource Pause { get; } = new();
@@ -59,7 +59,7 @@ public sealed partial class TrialGrain(
         if (stored is null) throw new AeGridRequestException($"unknown trial {config.TrialId}");
         if (stored.Status.IsFinal()) return TrialStartResult.AlreadyFinished;
         // Read before claiming the trial, so a store error here leaves nothing open.
-        var lastFailed = LastFailedAttempt(await store.GetAttemptsAsync(config.TrialId));
+        var history = AttemptHistory.SinceLastRetry(await store.GetAttemptsAsync(config.TrialId));
 
         var number = await store.BeginAttemptAsync(config.TrialId, SiloName, _options.AttemptLease);
         if (number is null)
@@ -68,8 +68,19 @@ public sealed partial class TrialGrain(
             DeactivateOnIdle();
             return TrialStartResult.NotAdmitted;
         }
+        if (history.SiloDeaths >= _options.MaxSiloDeaths)
+        {
+            // Every silo it ran on died under it: most likely it takes them down (out of memory). Running it again would
+            // take down the next one; fail it with the reason instead. This attempt marks where a RetryFailed starts anew.
+            var reason = $"its last {history.SiloDeaths} attempts ended with the death of their silo (out of memory?); " +
+                         "not run again (`aegrid sweep retry` runs it again)";
+            await store.EndAttemptAsync(config.TrialId, number.Value, TrialStatus.Failed, reason);
+            LogGaveUp(config.TrialId, history.SiloDeaths);
+            DeactivateOnIdle();
+            return TrialStartResult.AlreadyFinished;
+        }
 
-        var attempt = new Attempt(config, number.Value, number.Value - lastFailed, maxAttempts)
+        var attempt = new Attempt(config, number.Value, history, maxAttempts)
         {
             LeaseValidUntil = DateTime.UtcNow + _options.AttemptLease,
         };
@@ -87,22 +98,20 @@ public sealed partial class TrialGrain(
         return TrialStartResult.Started;
     }
 
-    /// <summary>
-    /// The number of the trial's last attempt that ended failed, 0 if none. Failed is final, so any attempt after it was
-    /// started by RetryFailed: counting from there gives a retried trial max_attempts fresh attempts.
-    /// </summary>
-    static int LastFailedAttempt(IReadOnlyList<AttemptRecord> attempts) =>
-        attempts.Where(a => a.Outcome == TrialStatus.Failed.ToWire()).Select(a => a.Attempt).DefaultIfEmpty(0).Max();
-
     public Task Stop(TrialStatus finalStatus)
     {
-        if (_current is { } attempt)
-        {
-            attempt.StopStatus = finalStatus;
-            attempt.Cancel.Cancel();
-        }
+        if (_current is { } attempt) Stop(attempt, finalStatus);
         return Task.CompletedTask;
     }
+
+    static void Stop(Attempt attempt, TrialStatus finalStatus)
+    {
+        attempt.StopStatus = finalStatus;
+        attempt.Cancel.Cancel();
+    }
+
+    async Task<bool> IsCancelledWhileCurrentAsync(Attempt attempt, CancellationToken ct) =>
+        await store.GetTrialAsync(attempt.Config.TrialId, ct) is { Status: TrialStatus.Cancelled } trial && trial.Attempts == attempt.Number;
 
     public Task<bool> IsTraining() => Task.FromResult(_current is not null);
 
@@ -127,6 +136,7 @@ public sealed partial class TrialGrain(
         AeGridTelemetry.BusySlots.Add(1);
         TrialStatus status;
         string? error = null;
+        bool retry = false;
         try
         {
             var training = TrialConfigMapping.ToTrainingConfig(config.Parameters).WithDefaults();
@@ -153,7 +163,17 @@ public sealed partial class TrialGrain(
                 }
             });
             var firstBatchStamp = StampFirstBatchAsync(attempt);
-            await PumpRelayAsync(attempt, resume?.Epoch ?? 0);
+            try
+            {
+                await PumpRelayAsync(attempt, resume?.Epoch ?? 0);
+            }
+            catch
+            {
+                // Never end the attempt (and free its slot) while its training thread still runs: stop it and wait.
+                attempt.Cancel.Cancel();
+                await trainingTask.ContinueWith(_ => { }, TaskScheduler.Current);
+                throw;
+            }
             var result = await trainingTask;
             await firstBatchStamp;
             await epochWriter.FlushAsync(CancellationToken.None);
@@ -171,7 +191,7 @@ public sealed partial class TrialGrain(
             // Bad input never gets better by retrying; anything else gets another attempt (on another placement).
             bool badInput = e is InvalidHyperparameterException or DatasetFormatException or DatasetNotFoundException;
             error = badInput ? e.Message : $"{e.GetType().Name}: {e.Message}";
-            bool retry = !badInput && attempt.NumberSinceRetry < attempt.MaxAttempts;
+            retry = !badInput && attempt.History.OwnFailures + 1 < attempt.MaxAttempts;
             status = retry ? TrialStatus.Pending : TrialStatus.Failed;
             LogFailed(e, config.TrialId, attempt.Number, retry);
         }
@@ -179,7 +199,7 @@ public sealed partial class TrialGrain(
         if (status == TrialStatus.Failed) span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error);
         AeGridTelemetry.BusySlots.Add(-1);
         AeGridTelemetry.TrialsEnded.Add(1, new KeyValuePair<string, object?>("status", status.ToWire()));
-        await EndAttemptAsync(attempt, status, error);
+        await EndAttemptAsync(attempt, status, error, retry ? AttemptOutcomes.Error : null);
     }
 
     /// <summary>Stores what the training thread relays, in order; runs on the grain scheduler.</summary>
@@ -254,6 +274,8 @@ public sealed partial class TrialGrain(
         {
             if (await store.RenewLeaseAsync(attempt.Config.TrialId, attempt.Number, _options.AttemptLease, ct))
                 attempt.LeaseValidUntil = askedAt + _options.AttemptLease;
+            else if (await IsCancelledWhileCurrentAsync(attempt, ct))
+                Stop(attempt, TrialStatus.Cancelled); // cancelled in the store, perhaps by another process: end it normally
             else
                 FenceOut(attempt);
         }
@@ -282,7 +304,7 @@ public sealed partial class TrialGrain(
         attempt.Cancel.Cancel();
     }
 
-    async Task EndAttemptAsync(Attempt attempt, TrialStatus status, string? error)
+    async Task EndAttemptAsync(Attempt attempt, TrialStatus status, string? error, string? outcome)
     {
         attempt.LeaseTimer?.Dispose();
         attempt.ProgressTimer?.Dispose();
@@ -290,11 +312,21 @@ public sealed partial class TrialGrain(
         var config = attempt.Config;
         if (!attempt.FencedOut)
         {
-            bool ended = await RetryStoreAsync(() => store.EndAttemptAsync(config.TrialId, attempt.Number, status, error));
+            bool ended = false;
+            try
+            {
+                ended = await RetryStoreAsync(() => store.EndAttemptAsync(config.TrialId, attempt.Number, status, error, outcome));
+            }
+            catch (Exception e)
+            {
+                // The store stayed away longer than the retries: the attempt stays open until its lease runs out, and then
+                // the sweep sets the trial back to pending (ExpireLeasesAsync). Nothing is lost but this attempt's end.
+                LogEndNotStored(e, config.TrialId, attempt.Number);
+            }
             if (ended)
             {
                 LogEnded(config.TrialId, attempt.Number, status.ToWire(), error ?? "");
-                try { await Sweep(config).ReportFinished(config.TrialId, status, error); }
+                try { await Sweep(config).ReportFinished(config.TrialId, attempt.Number, status, error); }
                 catch (Exception e) { LogSweepUnreachable(e, config.TrialId); }
             }
         }
@@ -340,6 +372,10 @@ public sealed partial class TrialGrain(
     partial void LogLeaseRenewFailed(Exception e, string trialId);
     [LoggerMessage(LogLevel.Warning, "Trial {TrialId} attempt {Attempt}: could not record its first batch time; training goes on")]
     partial void LogFirstBatchNotRecorded(Exception e, string trialId, int attempt);
+    [LoggerMessage(LogLevel.Warning, "Trial {TrialId} attempt {Attempt}: its end could not be stored; its lease will run out and the sweep takes it back")]
+    partial void LogEndNotStored(Exception e, string trialId, int attempt);
+    [LoggerMessage(LogLevel.Error, "Trial {TrialId}: {Deaths} attempts in a row ended with the death of their silo; failing it")]
+    partial void LogGaveUp(string trialId, int deaths);
     [LoggerMessage(LogLevel.Warning, "Store write failed; retrying in {Seconds} s")]
     partial void LogStoreRetry(Exception e, double seconds);
 }

@@ -12,7 +12,7 @@ namespace AeGrid.Grains.Tests.Store;
 /// PostgreSQL on a real server. Each test gets a new, empty, migrated database; "another process" is another store
 /// instance on the same database.
 /// </summary>
-public abstract class TrialStoreContract(ITestOutputHelper output) : IAsyncLifetime
+public abstract partial class TrialStoreContract(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly List<ITrialStore> _opened = [];
     private string _database = "";

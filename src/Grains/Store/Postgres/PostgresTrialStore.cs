@@ -286,16 +286,19 @@ public sealed partial class PostgresTrialStore : ITrialStore, IAsyncDisposable, 
             UPDATE trial_attempts a SET lease_until = now() + $3
             FROM trials t
             WHERE a.trial_id = $1 AND a.attempt = $2 AND a.ended_at IS NULL AND t.id = a.trial_id AND t.attempts = a.attempt
+              AND t.status = 'running'
             """, ct, P(trialId), P(attempt), P(lease)).ConfigureAwait(false) == 1;
     }
 
-    public Task<bool> EndAttemptAsync(string trialId, int attempt, TrialStatus status, string? error, CancellationToken ct = default) =>
+    public Task<bool> EndAttemptAsync(string trialId, int attempt, TrialStatus status, string? error, string? outcome = null,
+        CancellationToken ct = default) =>
         InTransactionAsync(async (connection, tx) =>
         {
             var current = await ScalarAsync(connection, tx, "SELECT attempts FROM trials WHERE id = $1 FOR UPDATE", ct, P(trialId))
                 .ConfigureAwait(false) ?? throw StoreChecks.NoTrial(trialId);
             if ((int)current != attempt) return false;
 
+            var ending = outcome ?? status.ToWire();
             await using (var reader = await Command(connection, tx,
                              "SELECT ended_at IS NOT NULL, outcome FROM trial_attempts WHERE trial_id = $1 AND attempt = $2", P(trialId), P(attempt))
                              .ExecuteReaderAsync(ct).ConfigureAwait(false))
@@ -303,15 +306,17 @@ public sealed partial class PostgresTrialStore : ITrialStore, IAsyncDisposable, 
                 if (!await reader.ReadAsync(ct).ConfigureAwait(false)) return false;
                 if (reader.GetBoolean(0))
                     // Already closed: a retried call that had succeeded is still a success; anything else was fenced out.
-                    return !reader.IsDBNull(1) && reader.GetString(1) == status.ToWire();
+                    return !reader.IsDBNull(1) && reader.GetString(1) == ending;
             }
 
             await using var end = new NpgsqlBatch(connection, tx);
             end.BatchCommands.Add(BatchCommand("UPDATE trial_attempts SET ended_at = now(), outcome = $3 WHERE trial_id = $1 AND attempt = $2",
-                P(trialId), P(attempt), P(status.ToWire())));
+                P(trialId), P(attempt), P(ending)));
+            // $5: whether this ending replaces a cancel the sweep made while the attempt ran (TrialStatusRules).
             end.BatchCommands.Add(BatchCommand("""
-                UPDATE trials SET status = $2, error = $3, finished_at = CASE WHEN $4 THEN now() END WHERE id = $1
-                """, P(trialId), P(status.ToWire()), P(error), P(status.IsFinal())));
+                UPDATE trials SET status = $2, error = $3, finished_at = CASE WHEN $4 THEN now() END
+                WHERE id = $1 AND (status <> 'cancelled' OR $5)
+                """, P(trialId), P(status.ToWire()), P(error), P(status.IsFinal()), P(TrialStatusRules.EndingReplacesCancel(status))));
             await end.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             return true;
         }, ct);

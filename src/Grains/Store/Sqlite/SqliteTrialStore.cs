@@ -268,31 +268,35 @@ public sealed partial class SqliteTrialStore : ITrialStore, IAsyncDisposable, ID
         return WriteAsync((connection, tx) => Exec(connection, tx, """
             UPDATE trial_attempts SET lease_until = $until
             WHERE trial_id = $id AND attempt = $attempt AND ended_at IS NULL
-              AND attempt = (SELECT attempts FROM trials WHERE id = $id)
+              AND attempt = (SELECT attempts FROM trials WHERE id = $id AND status = 'running')
             """, ("$id", trialId), ("$attempt", attempt), ("$until", Now(lease))) == 1, ct);
     }
 
-    public Task<bool> EndAttemptAsync(string trialId, int attempt, TrialStatus status, string? error, CancellationToken ct = default) =>
+    public Task<bool> EndAttemptAsync(string trialId, int attempt, TrialStatus status, string? error, string? outcome = null,
+        CancellationToken ct = default) =>
         WriteAsync((connection, tx) =>
         {
             var current = Scalar(connection, tx, "SELECT attempts FROM trials WHERE id = $id", ("$id", trialId))
                           ?? throw StoreChecks.NoTrial(trialId);
             if (Convert.ToInt32(current) != attempt) return false;
 
+            var ending = outcome ?? status.ToWire();
             using (var reader = Command(connection, tx, "SELECT ended_at, outcome FROM trial_attempts WHERE trial_id = $id AND attempt = $attempt",
                        ("$id", trialId), ("$attempt", attempt)).ExecuteReader())
             {
                 if (!reader.Read()) return false;
                 if (!reader.IsDBNull(0))
                     // Already closed: a retried call that had succeeded is still a success; anything else was fenced out.
-                    return !reader.IsDBNull(1) && reader.GetString(1) == status.ToWire();
+                    return !reader.IsDBNull(1) && reader.GetString(1) == ending;
             }
 
             var now = Now();
             Exec(connection, tx, "UPDATE trial_attempts SET ended_at = $now, outcome = $outcome WHERE trial_id = $id AND attempt = $attempt",
-                ("$id", trialId), ("$attempt", attempt), ("$now", now), ("$outcome", status.ToWire()));
-            Exec(connection, tx, "UPDATE trials SET status = $status, error = $error, finished_at = $finished WHERE id = $id",
-                ("$id", trialId), ("$status", status.ToWire()), ("$error", error), ("$finished", status.IsFinal() ? now : null));
+                ("$id", trialId), ("$attempt", attempt), ("$now", now), ("$outcome", ending));
+            // $replaces: whether this ending replaces a cancel the sweep made while the attempt ran (TrialStatusRules).
+            Exec(connection, tx, "UPDATE trials SET status = $status, error = $error, finished_at = $finished WHERE id = $id AND (status <> 'cancelled' OR $replaces)",
+                ("$id", trialId), ("$status", status.ToWire()), ("$error", error), ("$finished", status.IsFinal() ? now : null),
+                ("$replaces", TrialStatusRules.EndingReplacesCancel(status)));
             return true;
         }, ct);
 
