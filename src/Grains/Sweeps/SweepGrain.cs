@@ -17,6 +17,9 @@ namespace AeGrid.Grains.Sweeps;
 /// trials whose silo died or which were handed off, and when every trial is final keeps the best models.
 /// A scheduler timer drives it while active; a durable reminder re-activates it after the whole cluster restarted.
 /// </summary>
+// Placed on the silo of its first caller (a trial reporting, a client's gateway, the reminder's silo): a live silo, never
+// one that hangs while still a member, where a random placement could leave the sweep stalled until that silo is declared dead.
+[Orleans.Placement.PreferLocalPlacement]
 public sealed partial class SweepGrain(
     ITrialStore store,
     IClusterMembershipService membership,

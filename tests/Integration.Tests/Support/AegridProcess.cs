@@ -102,6 +102,10 @@ public sealed class AegridProcess : IAsyncDisposable
     public void KillHard() => Signal("KILL");
     /// <summary>SIGTERM: a graceful stop, as Kubernetes does on scale-down.</summary>
     public void Terminate() => Signal("TERM");
+    /// <summary>SIGSTOP: the process hangs (a stuck node, a long GC pause) but keeps its sockets: it stays a member.</summary>
+    public void Freeze() => Signal("STOP");
+    /// <summary>SIGCONT after <see cref="Freeze"/>.</summary>
+    public void Thaw() => Signal("CONT");
 
     void Signal(string signal)
     {

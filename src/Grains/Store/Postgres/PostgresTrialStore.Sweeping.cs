@@ -46,7 +46,7 @@ public sealed partial class PostgresTrialStore
                     WHERE t.id = a.trial_id AND t.sweep_id = $1 AND a.ended_at IS NULL AND a.lease_until <= now()
                     RETURNING a.trial_id, a.attempt
                 )
-                UPDATE trials t SET status = 'pending'
+                UPDATE trials t SET status = 'pending', error = 'its lease ran out on ' || t.silo
                 FROM expired e
                 WHERE t.id = e.trial_id AND t.attempts = e.attempt AND t.status = 'running'
                 RETURNING t.id

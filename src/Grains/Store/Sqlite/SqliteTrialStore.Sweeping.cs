@@ -38,7 +38,8 @@ public sealed partial class SqliteTrialStore
                 WHERE ended_at IS NULL AND lease_until <= $now AND trial_id IN (SELECT id FROM trials WHERE sweep_id = $sweep)
                 """, ("$sweep", sweepId), ("$now", now));
             foreach (var trialId in requeued)
-                Exec(connection, tx, "UPDATE trials SET status = 'pending' WHERE id = $id", ("$id", trialId));
+                // The error makes the next admission avoid that silo when another has room (it may be frozen).
+                Exec(connection, tx, "UPDATE trials SET status = 'pending', error = 'its lease ran out on ' || silo WHERE id = $id", ("$id", trialId));
             return requeued;
         }, ct);
 
