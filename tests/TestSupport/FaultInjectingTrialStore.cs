@@ -31,6 +31,9 @@ public sealed class FaultInjectingTrialStore(ITrialStore inner) : ITrialStore
     /// the trial's relay loop fails while its training thread is still running.</summary>
     public Func<string, bool>? FailCheckpointSavesOf { get; set; }
 
+    /// <summary>The next this-many SetKeptAsync calls throw (a database gone while the sweep keeps its best models).</summary>
+    public int FailNextSetKept;
+
     /// <summary>How many checkpoint loads <see cref="FailCheckpointLoadsOf"/> made fail, by trial id.</summary>
     public IReadOnlyDictionary<string, int> FailedCheckpointLoads
     {
@@ -79,7 +82,10 @@ public sealed class FaultInjectingTrialStore(ITrialStore inner) : ITrialStore
     public Task<IReadOnlyList<TrialRecord>> GetTrialsAsync(string sweepId, CancellationToken ct = default) => inner.GetTrialsAsync(sweepId, ct);
     public Task<TrialRecord?> GetTrialAsync(string trialId, CancellationToken ct = default) => inner.GetTrialAsync(trialId, ct);
     public Task SetTrialStatusAsync(string trialId, TrialStatus status, string? error, CancellationToken ct = default) => inner.SetTrialStatusAsync(trialId, status, error, ct);
-    public Task SetKeptAsync(string sweepId, IReadOnlyCollection<string> keptTrialIds, CancellationToken ct = default) => inner.SetKeptAsync(sweepId, keptTrialIds, ct);
+    public Task SetKeptAsync(string sweepId, IReadOnlyCollection<string> keptTrialIds, CancellationToken ct = default) =>
+        Interlocked.Decrement(ref FailNextSetKept) >= 0
+            ? throw new TimeoutException("injected fault: the store did not answer while the sweep kept its models")
+            : inner.SetKeptAsync(sweepId, keptTrialIds, ct);
     public Task<int?> BeginAttemptAsync(string trialId, string silo, TimeSpan lease, CancellationToken ct = default) => inner.BeginAttemptAsync(trialId, silo, lease, ct);
     public Task<bool> RenewLeaseAsync(string trialId, int attempt, TimeSpan lease, CancellationToken ct = default) => inner.RenewLeaseAsync(trialId, attempt, lease, ct);
     public Task<bool> EndAttemptAsync(string trialId, int attempt, TrialStatus status, string? error, string? outcome = null, CancellationToken ct = default) => inner.EndAttemptAsync(trialId, attempt, status, error, outcome, ct);

@@ -16,4 +16,8 @@ public static class AeGridTelemetry
     public static readonly Counter<long> TrialsEnded = Meter.CreateCounter<long>("aegrid.trials.ended", description: "Trial attempts ended, by status");
     public static readonly Histogram<double> EpochSeconds = Meter.CreateHistogram<double>("aegrid.epoch.duration", unit: "s");
     public static readonly UpDownCounter<int> BusySlots = Meter.CreateUpDownCounter<int>("aegrid.slots.busy", description: "Training slots in use on this silo");
+    /// <summary>Training threads actually running, which a slot's accounting could miss (an attempt that ended while its
+    /// thread still trained would free the slot and let the trial be admitted again).</summary>
+    public static readonly UpDownCounter<int> TrainingThreads = Meter.CreateUpDownCounter<int>("aegrid.training.threads",
+        description: "Training threads running on this silo");
 }

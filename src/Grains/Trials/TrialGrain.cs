@@ -152,6 +152,7 @@ public sealed partial class TrialGrain(
             // Training is synchronous and long: it runs on the thread pool, never on the grain scheduler.
             var trainingTask = Task.Run(() =>
             {
+                AeGridTelemetry.TrainingThreads.Add(1);
                 try
                 {
                     var data = DatasetCatalog.Load(training.Dataset!, training.Limit);
@@ -160,6 +161,7 @@ public sealed partial class TrialGrain(
                 finally
                 {
                     attempt.Relay.Complete();
+                    AeGridTelemetry.TrainingThreads.Add(-1);
                 }
             });
             var firstBatchStamp = StampFirstBatchAsync(attempt);

@@ -41,7 +41,8 @@ public sealed class FailureAndRetryTests(ITestOutputHelper output)
         Assert.Equal((TrialStatus.Failed, 3), (failing.Status, failing.Attempts));
         Assert.Contains("injected fault: the checkpoint of", failing.Error);
         Assert.Equal(3, faulty.FailedCheckpointLoads[failing.TrialId]);
-        Assert.Equal(["pending", "pending", "failed"], (await silo.Store.GetAttemptsAsync(failing.TrialId)).Select(a => a.Outcome));
+        // Retried failures are the trial's own ("error"), unlike hand-offs ("pending"): only they count towards max_attempts.
+        Assert.Equal(["error", "error", "failed"], (await silo.Store.GetAttemptsAsync(failing.TrialId)).Select(a => a.Outcome));
         var others = first.Trials.Where(t => t != failing).ToList();
         Assert.All(others, t => Assert.Equal((TrialStatus.Completed, 1, 2), (t.Status, t.Attempts, t.EpochsCompleted)));
         Assert.Equal(others.Select(t => t.TrialId).Order(), (await silo.Sweep(id).GetLeaderboard(10, null)).Select(e => e.TrialId).Order());

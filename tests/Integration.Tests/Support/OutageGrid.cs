@@ -104,39 +104,65 @@ public sealed class OutageGrid : IAsyncDisposable
         Log($"{silos} silos training mid-trial");
     }
 
-    /// <summary>Two different silos training mid-trial; the first is <paramref name="preferFirst"/> when it trains.</summary>
-    public async Task<(AegridProcess First, AegridProcess Second)> TwoSilosTrainingAsync(int minEpochs, TimeSpan timeout, AegridProcess preferFirst)
+    /// <summary>Two different silos training mid-trial.</summary>
+    public async Task<(AegridProcess First, AegridProcess Second)> TwoSilosTrainingAsync(int minEpochs, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
             var busy = await BusySilosAsync(minEpochs);
             var training = Silos.Where(s => !s.HasExited && busy.Any(s.IsSilo)).ToList();
-            if (training.Contains(preferFirst) && training.Count >= 2) return (preferFirst, training.First(s => s != preferFirst));
+            if (training.Count >= 2) return (training[0], training[1]);
             await Task.Delay(200);
         }
-        throw new TimeoutException($"{preferFirst.Name} and another silo were never training mid-trial at once");
+        throw new TimeoutException("two silos were never training mid-trial at once");
+    }
+
+    /// <summary>A silo other than <paramref name="except"/> training mid-trial.</summary>
+    public async Task<AegridProcess> SiloTrainingAsync(int minEpochs, TimeSpan timeout, AegridProcess except)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            var busy = await BusySilosAsync(minEpochs);
+            if (Silos.FirstOrDefault(s => s != except && !s.HasExited && busy.Any(s.IsSilo)) is { } silo) return silo;
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"no silo but {except.Name} was ever training mid-trial");
     }
 
     public async Task<string> SiloAddressOfAsync(AegridProcess silo) =>
         (await StoreQueries.QueryAsync(Database, "SELECT DISTINCT silo FROM trial_attempts", r => r.GetString(0))).First(silo.IsSilo);
 
-    /// <summary>Waits until the attempt open on <paramref name="silo"/> is closed by someone, and says how and when.</summary>
-    public async Task<(string Trial, string Outcome, DateTime At)> WaitForAttemptClosedAsync(string silo, TimeSpan timeout)
+    public record AttemptRef(string Trial, int Number);
+
+    public async Task<AttemptRef> OpenAttemptOnAsync(string silo) => (await StoreQueries.QueryAsync(Database,
+        $"SELECT trial_id, attempt FROM trial_attempts WHERE silo = {Quote(silo)} AND ended_at IS NULL",
+        r => new AttemptRef(r.GetString(0), r.GetInt32(1)))).Single();
+
+    /// <summary>Waits until <paramref name="attempt"/> is closed by someone, and says how and when.</summary>
+    public async Task<(string Outcome, DateTime At)> WaitForAttemptClosedAsync(AttemptRef attempt, TimeSpan timeout)
     {
-        var open = (await StoreQueries.QueryAsync(Database, "SELECT trial_id, attempt FROM trial_attempts WHERE silo = @silo AND ended_at IS NULL"
-                        .Replace("@silo", Quote(silo)), r => (r.GetString(0), r.GetInt32(1)))).Single();
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
             var closed = await StoreQueries.QueryAsync(Database,
-                $"SELECT outcome, ended_at FROM trial_attempts WHERE trial_id = {Quote(open.Item1)} AND attempt = {open.Item2} AND ended_at IS NOT NULL",
+                $"SELECT outcome, ended_at FROM trial_attempts WHERE trial_id = {Quote(attempt.Trial)} AND attempt = {attempt.Number} AND ended_at IS NOT NULL",
                 r => (r.GetString(0), r.GetDateTime(1)));
-            if (closed.Count == 1) return (open.Item1, closed[0].Item1, closed[0].Item2);
+            if (closed.Count == 1) return closed[0];
             await Task.Delay(200);
         }
-        throw new TimeoutException($"the attempt of {open.Item1} on {silo} was never closed");
+        throw new TimeoutException($"attempt {attempt.Number} of {attempt.Trial} was never closed");
     }
+
+    public async Task<string> OutcomeOfAsync(AttemptRef attempt) => (await StoreQueries.QueryAsync(Database,
+        $"SELECT coalesce(outcome, 'open') FROM trial_attempts WHERE trial_id = {Quote(attempt.Trial)} AND attempt = {attempt.Number}",
+        r => r.GetString(0))).Single();
+
+    /// <summary>When the attempt after <paramref name="attempt"/> started: the trial resumed.</summary>
+    public async Task<DateTime> ResumedAfterAsync(string trial, int attempt) => (await StoreQueries.QueryAsync(Database,
+        $"SELECT min(started_at) FROM trial_attempts WHERE trial_id = {Quote(trial)} AND attempt > {attempt}",
+        r => r.GetDateTime(0))).Single();
 
     /// <summary>Whether Orleans' membership table still lists the silo ("ip:port@generation") as Active (status 3).</summary>
     public async Task<bool> IsActiveMemberAsync(string silo)
@@ -147,13 +173,6 @@ public sealed class OutageGrid : IAsyncDisposable
             $"SELECT status FROM orleansmembershiptable WHERE port = {port} AND generation = {generation}", r => r.GetInt32(0));
         return status is [3];
     }
-
-    public Task<List<string>> OutcomesOnAsync(string silo) => StoreQueries.QueryAsync(Database,
-        $"SELECT coalesce(outcome, 'open') FROM trial_attempts WHERE silo = {Quote(silo)} ORDER BY started_at", r => r.GetString(0));
-
-    public async Task<DateTime> ResumedAfterAsync(string trial, string silo) => (await StoreQueries.QueryAsync(Database,
-        $"SELECT min(started_at) FROM trial_attempts WHERE trial_id = {Quote(trial)} AND silo <> {Quote(silo)} AND attempt > 1",
-        r => r.GetDateTime(0))).Single();
 
     public async Task<int> AttemptsWithOutcomeAsync(string outcome) => (await StoreQueries.QueryAsync(Database,
         $"SELECT count(*)::int FROM trial_attempts WHERE outcome = {Quote(outcome)}", r => r.GetInt32(0))).Single();
@@ -193,7 +212,7 @@ public sealed class OutageGrid : IAsyncDisposable
         {
             try { await silo.WaitForExitAsync(TimeSpan.FromSeconds(40)); } catch (TimeoutException) { }
             var log = silo.Stderr + silo.Stdout;
-            _output.WriteLine($"--- {silo.Name} (last 3000 chars) ---\n{(log.Length <= 3000 ? log : log[^3000..])}");
+            _output.WriteLine($"--- {silo.Name} exit {(silo.HasExited ? silo.ExitCode : -1)} (last 6000 chars) ---\n{(log.Length <= 6000 ? log : log[^6000..])}");
             await silo.DisposeAsync();
         }
         try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
