@@ -80,4 +80,23 @@ public sealed class HardeningTests(ITestOutputHelper output)
         Assert.Single(final.Trials, t => t.Kept);
         Assert.True(faulty.FailNextSetKept < 0, "the injected failures never happened");
     }
+
+    [Fact]
+    public async Task A_report_from_an_older_attempt_than_the_trials_current_one_is_ignored()
+    {
+        using var folder = new TemporaryFolder();
+        await using var silo = await LocalSilo.StartAsync(LocalSilo.NewSqliteStore(folder), slots: 1);
+        var id = await silo.Directory.Submit(SweepFiles.Tiny("stale", "architecture: linear\nepochs: 2\nsearch: grid\nspace:\n  lr: [0.01]"), "stale.yaml");
+        var trial = (await silo.WaitForSweepAsync(id, TimeSpan.FromMinutes(1))).Trials.Single();
+        Assert.Equal(1, trial.Attempts);
+        var before = trial.LastEpoch!;
+
+        // A zombie of an attempt the trial no longer has (a silo presumed dead) reports late.
+        var zombie = before with { Attempt = 0, TestMse = 999 };
+        Assert.False(await silo.Sweep(id).ReportEpoch(zombie));
+        await silo.Sweep(id).ReportFinished(trial.TrialId, 0, TrialStatus.Failed, "zombie");
+
+        var after = (await silo.Sweep(id).GetStatus()).Trials.Single();
+        Assert.Equal((TrialStatus.Completed, before.TestMse), (after.Status, after.LastEpoch!.TestMse));
+    }
 }
