@@ -8,15 +8,23 @@ public static class SiloRunner
     /// <summary>Returns the process exit code: 0 after a clean stop, 1 when the silo could not start (the reason on one line).</summary>
     public static async Task<int> RunAsync(SiloSettings settings, CancellationToken ct = default)
     {
-        IHost host;
+        IHost? host = null;
         try
         {
             host = await SiloHostFactory.BuildAsync(settings, ct: ct);
             await host.StartAsync(ct);
         }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Stopped while starting (a scale-down right after a scale-up): a clean stop, not a crash.
+            Console.Error.WriteLine("aegrid silo: stopped before it finished starting");
+            host?.Dispose();
+            return 0;
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             Console.Error.WriteLine($"aegrid silo: cannot start: {StartupErrors.Describe(e)}");
+            host?.Dispose();
             return 1;
         }
         Console.Error.WriteLine($"aegrid silo: running ({settings.Training.EffectiveSlots} {settings.Training.DeviceKind} slot(s), " +

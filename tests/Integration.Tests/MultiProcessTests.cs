@@ -74,6 +74,25 @@ public sealed class MultiProcessTests(PostgresServer server, ITestOutputHelper o
     }
 
     [Fact]
+    public async Task A_silo_stopped_while_it_starts_exits_cleanly()
+    {
+        await server.CreateDatabaseAsync("grid_stop_starting");
+        var url = $"postgres://postgres@127.0.0.1:{server.Port}/grid_stop_starting";
+        // Several stop moments, since where start-up is when the signal lands varies with the machine's load.
+        foreach (var delay in new[] { 1000, 1800, 2600 })
+        {
+            await using var silo = AegridProcess.Start("silo", ["silo", "--store", url, "--slots", "1",
+                "--silo-port", LoopbackPorts.Free().ToString(), "--gateway-port", LoopbackPorts.Free().ToString()]);
+            await Task.Delay(delay);
+            silo.Terminate();
+            await silo.WaitForExitAsync(TimeSpan.FromSeconds(60));
+            output.WriteLine($"SIGTERM after {delay} ms: exit {silo.ExitCode}: {silo.Stderr.Trim().Split('\n').LastOrDefault()}");
+            Assert.DoesNotContain("Unhandled exception", silo.Stderr);
+            Assert.NotEqual(134, silo.ExitCode); // an abort, as a crash
+        }
+    }
+
+    [Fact]
     public async Task A_silo_that_cannot_reach_the_database_says_so_in_one_line_and_exits_non_zero()
     {
         var closedPort = LoopbackPorts.Free();
