@@ -52,7 +52,8 @@ public sealed class SchemaTests(Renderings renderings)
         {
             var broken = Path.Combine(folder, "broken.yaml");
             File.WriteAllText(broken, string.Join("\n---\n",
-                Extract(dev, "kind: Deployment", "aegrid-silo-cpu").Replace("terminationGracePeriodSeconds: 60", "terminationGracePeriodSeconds: sixty"),
+                System.Text.RegularExpressions.Regex.Replace(Extract(dev, "kind: Deployment", "aegrid-silo-cpu"),
+                    @"terminationGracePeriodSeconds: \d+", "terminationGracePeriodSeconds: sixty"),
                 Extract(dev, "kind: ScaledObject", "aegrid-silo-cpu").Replace("minReplicaCount: 0", "minReplicaCount: none"),
                 "apiVersion: keda.sh/v1alpha1\nkind: TriggerAuthentication\nmetadata: {name: t}\nspec: {secretTargetRef: [{name: s}]}",
                 "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}"));
