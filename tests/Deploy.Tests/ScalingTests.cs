@@ -66,9 +66,7 @@ public sealed class ScalingTests(Renderings renderings)
             Assert.Equal("aegrid_trials_demand", external.Str("metric", "name"));
             Assert.Equal(DeviceLabel[target], external.Str("metric", "selector", "matchLabels", "device"));
             Assert.Equal("AverageValue", external.Str("target", "type"));
-            // dev runs one-slot CPU silos but this component is written for the shipped sizes; say so if it drifts.
-            if (!r.Name.StartsWith("overlays/dev"))
-                Assert.Equal(Slots(r, target).ToString(), external.Str("target", "averageValue"));
+            Assert.Equal(Slots(r, target).ToString(), external.Str("target", "averageValue"));
             AssertSlowScaleDown(r, target, hpa.At("spec", "behavior", "scaleDown"));
         }
     }
