@@ -117,4 +117,26 @@ public sealed class ReferenceTests(Renderings renderings)
             Assert.Equal(r.Name.Contains("gateway-loadbalancer") ? "LoadBalancer" : "ClusterIP", gateway.Str("spec", "type"));
         }
     }
+
+    [Fact]
+    public void Network_policies_select_pods_and_name_ports_those_pods_have()
+    {
+        foreach (var r in renderings.Applyable)
+        foreach (var policy in r.OfKind("NetworkPolicy"))
+        {
+            var selector = policy.At("spec", "podSelector");
+            var labels = (selector.At("matchLabels") as JsonObject)?.ToDictionary(kv => kv.Key, kv => kv.Value!.GetValue<string>()) ?? [];
+            var anyOf = selector.Items("matchExpressions").Where(e => e.Str("operator") == "In")
+                .ToDictionary(e => e.Str("key")!, e => e.Strings("values").ToHashSet());
+            var pods = r.Workloads().Where(w =>
+                labels.All(l => w.Pod.Str("metadata", "labels", l.Key) == l.Value)
+                && anyOf.All(e => w.Pod.Str("metadata", "labels", e.Key) is { } v && e.Value.Contains(v))).ToList();
+            Assert.True(pods.Count > 0, $"{r}: NetworkPolicy {policy.Str("metadata", "name")} selects no pod");
+            var ports = pods.SelectMany(w => w.Containers).SelectMany(c => c.Items("ports")).Select(p => p.Str("name")).ToHashSet();
+            foreach (var rule in policy.Items("spec", "ingress"))
+            foreach (var port in rule.Items("ports"))
+                Assert.True(int.TryParse(port.Str("port"), out _) || ports.Contains(port.Str("port")),
+                    $"{r}: NetworkPolicy {policy.Str("metadata", "name")} allows port '{port.Str("port")}', which none of its pods has");
+        }
+    }
 }
