@@ -8,7 +8,7 @@ public static class SiloConfiguration
 {
     public static SiloSettings Bind(IConfiguration c)
     {
-        string? Get(string key) => c[key] ?? c[key.Replace('_', '-')] ?? c[key.ToLowerInvariant()] ?? c[key.ToLowerInvariant().Replace('_', '-')];
+        string? Get(string key) => c[SiloEnvironment.Listed(key)] ?? c[key.Replace('_', '-')] ?? c[key.ToLowerInvariant()] ?? c[key.ToLowerInvariant().Replace('_', '-')];
         int? Int(string key) => Get(key) is { } s ? int.TryParse(s, out var v) ? v
             : throw new FormatException($"{key.ToLowerInvariant()}: expected a whole number, got '{s}'") : null;
 
