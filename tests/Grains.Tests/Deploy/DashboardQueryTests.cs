@@ -81,9 +81,9 @@ public sealed partial class DashboardQueryTests(PostgresServer server)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var path = Path.Combine(dir.FullName, "deploy", "grafana", "dashboards", "aegrid-sweeps.json");
+            var path = Path.Combine(dir.FullName, "deploy", "k8s", "base", "grafana", "dashboards", "aegrid-sweeps.json");
             if (File.Exists(path)) return path;
         }
-        throw new FileNotFoundException("deploy/grafana/dashboards/aegrid-sweeps.json not found above the test folder");
+        throw new FileNotFoundException("deploy/k8s/base/grafana/dashboards/aegrid-sweeps.json not found above the test folder");
     }
 }
