@@ -59,6 +59,7 @@ public static class SiloHostFactory
                 var connectionString = ((StoreLocation.Postgres)location).ConnectionString;
                 silo.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = connectionString; });
                 silo.UseAdoNetReminderService(o => { o.Invariant = "Npgsql"; o.ConnectionString = connectionString; });
+                silo.AddFleetGauges();
                 silo.ConfigureEndpoints(IPAddress.Parse(settings.AdvertisedAddress), settings.SiloPort, settings.GatewayPort,
                     listenOnAnyHostAddress: settings.AdvertisedAddress != "127.0.0.1");
             }
