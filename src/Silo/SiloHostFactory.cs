@@ -42,6 +42,8 @@ public static class SiloHostFactory
             sp.GetRequiredService<ILogger<EpochWriter>>()));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownGrace + TimeSpan.FromSeconds(5));
 
+        // Before Orleans, so the probes start first and stop last: /readyz answers 503 all through a drain.
+        if (!settings.Local && settings.HealthPort > 0) Health.HealthProbes.Add(builder, settings.HealthPort);
         builder.UseOrleans(silo =>
         {
             silo.UseTrialStore(location);

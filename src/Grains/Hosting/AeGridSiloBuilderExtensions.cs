@@ -18,6 +18,7 @@ public static class AeGridSiloBuilderExtensions
         builder.Services.Configure(configure);
         builder.AddPlacementDirector<TrainingSlotPlacement, TrainingSlotPlacementDirector>();
         builder.Services.TryAddSingleton<ModelKeeper>();
+        builder.Services.AddSingleton<SiloReadiness>();
         builder.Services.AddSingleton<SlotRegistration>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SlotRegistration>());
         builder.Services.AddHostedService<MembershipRecovery>();
