@@ -34,6 +34,9 @@ public sealed partial class KedaQueryTests(PostgresServer server)
     static (string Gpu, string Cpu) Queries()
     {
         var path = RepoFile(ScaledObjects);
+        // Once the Kubernetes layout (deploy/k8s/components) is in the repository, its ScaledObjects must be too.
+        Assert.False(path is null && Directory.Exists(Path.Combine(RepoRoot(), "deploy", "k8s", "components")),
+            $"deploy/k8s/components exists but {ScaledObjects} does not: the autoscaler's queries are untested");
         if (path is null) return (FleetQueries.GpuDemand, FleetQueries.CpuDemand);
 
         var queries = PostgresqlTriggerQueries(File.ReadAllText(path)).Select(Normalise).ToList();
@@ -81,15 +84,18 @@ public sealed partial class KedaQueryTests(PostgresServer server)
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>A file of the repository, found above the test's folder; null when the repository has none.</summary>
+    /// <summary>A file of the repository; null when the repository has none.</summary>
     internal static string? RepoFile(string relative)
     {
+        var path = Path.Combine(RepoRoot(), relative);
+        return File.Exists(path) ? path : null;
+    }
+
+    /// <summary>The folder holding AeGrid.sln, above the test's folder.</summary>
+    static string RepoRoot()
+    {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (!File.Exists(Path.Combine(dir.FullName, "AeGrid.sln"))) continue;
-            var path = Path.Combine(dir.FullName, relative);
-            return File.Exists(path) ? path : null;
-        }
+            if (File.Exists(Path.Combine(dir.FullName, "AeGrid.sln"))) return dir.FullName;
         throw new DirectoryNotFoundException("AeGrid.sln not found above the test folder");
     }
 }
