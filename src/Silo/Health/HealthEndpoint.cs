@@ -35,7 +35,7 @@ internal sealed partial class HealthEndpoint(int port, HealthCheckService checks
         catch (IOException e)
         {
             // Port taken (several silos on one machine): the silo still runs; a probe that cannot connect says the rest.
-            LogCannotListen(e, port);
+            LogCannotListen(port, e.Message);
             await app.DisposeAsync();
         }
     }
@@ -67,18 +67,6 @@ internal sealed partial class HealthEndpoint(int port, HealthCheckService checks
 
     [LoggerMessage(LogLevel.Information, "Health probes on http://*:{Port}/healthz and /readyz")]
     partial void LogListening(int port);
-    [LoggerMessage(LogLevel.Warning, "Health probes: cannot listen on port {Port}; this silo serves none")]
-    partial void LogCannotListen(Exception e, int port);
-}
-
-/// <summary>Adds the probes to a silo host: the two checks and the endpoint. Call before UseOrleans (see HealthEndpoint).</summary>
-internal static class HealthProbes
-{
-    public static void Add(HostApplicationBuilder builder, int port)
-    {
-        builder.Services.AddHealthChecks()
-            .AddCheck<SiloLivenessCheck>("silo-live", tags: [HealthEndpoint.LiveTag])
-            .AddCheck<SiloReadinessCheck>("silo-ready", tags: [HealthEndpoint.ReadyTag]);
-        builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<HealthEndpoint>(sp, port));
-    }
+    [LoggerMessage(LogLevel.Warning, "Health probes: cannot listen on port {Port}; this silo serves none ({Reason})")]
+    partial void LogCannotListen(int port, string reason);
 }

@@ -64,6 +64,27 @@ public sealed class SiloProbeTests(PostgresServer server, ITestOutputHelper outp
     }
 
     [Fact]
+    public async Task A_silo_whose_health_port_is_taken_still_runs_and_says_so()
+    {
+        var database = await server.CreateDatabaseAsync($"taken_{Guid.NewGuid():N}"[..20]);
+        using var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Any, 0);
+        squatter.Start();
+        var port = ((System.Net.IPEndPoint)squatter.LocalEndpoint).Port;
+        await using var silo = StartSilo(database, ["--health-port", port.ToString()]);
+        try
+        {
+            await silo.WaitForOutputAsync("aegrid silo: running", StartTimeout);
+            await silo.WaitForOutputAsync($"cannot listen on port {port}", TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            silo.Terminate();
+            try { await silo.WaitForExitAsync(TimeSpan.FromSeconds(40)); } catch (TimeoutException) { }
+            output.WriteLine(silo.Stdout);
+        }
+    }
+
+    [Fact]
     public async Task Console_telemetry_honours_the_otel_service_name_resource_attributes_and_export_interval()
     {
         var database = await server.CreateDatabaseAsync($"otel_{Guid.NewGuid():N}"[..20]);

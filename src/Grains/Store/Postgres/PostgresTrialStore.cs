@@ -77,7 +77,8 @@ public sealed partial class PostgresTrialStore : ITrialStore, IAsyncDisposable, 
         {
             await PostgresSchema.LockMigrationsAsync(connection, tx, ct).ConfigureAwait(false);
             // A migration that skips a step it lacks the privilege for (the reader role) says so in a warning.
-            connection.Notice += (_, e) => LogMigrationNotice(_logger, e.Notice.Severity, e.Notice.MessageText);
+            // (Notices, such as "already exists, skipping", are not worth a line.)
+            connection.Notice += (_, e) => { if (e.Notice.Severity == "WARNING") LogMigrationWarning(_logger, e.Notice.MessageText); };
             await ExecAsync(connection, tx, PostgresSchema.CreateVersionTable, ct).ConfigureAwait(false);
 
             var done = new HashSet<int>();
