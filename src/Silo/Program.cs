@@ -8,3 +8,7 @@ var configuration = new ConfigurationBuilder()
     .AddCommandLine(args)
     .Build();
 return await SiloRunner.RunAsync(SiloConfiguration.Bind(configuration));
+
+/// <summary>Internal: ASP.NET Core's generator would otherwise make the top-level Program public, and a public global
+/// Program hides the CLI's AeGrid.Client.Program from every project that references both.</summary>
+internal partial class Program;

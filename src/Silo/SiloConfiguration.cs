@@ -22,6 +22,8 @@ public static class SiloConfiguration
             AdvertisedAddress = Get("ADVERTISED_ADDRESS") ?? Environment.GetEnvironmentVariable("POD_IP") ?? defaults.AdvertisedAddress,
             ClusterId = Get("CLUSTER_ID") ?? defaults.ClusterId,
             OtlpEndpoint = Get("OTLP_ENDPOINT"),
+            ConsoleTelemetry = Get("CONSOLE_TELEMETRY") is "1" or "true" or "True",
+            HealthPort = Int("HEALTH_PORT") ?? SiloSettings.DefaultHealthPort,
             ShutdownGrace = Int("SHUTDOWN_GRACE") is { } grace ? TimeSpan.FromSeconds(grace) : defaults.ShutdownGrace,
             Training = new TrainingSiloOptions
             {

@@ -42,6 +42,8 @@ public static class SiloHostFactory
             sp.GetRequiredService<ILogger<EpochWriter>>()));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownGrace + TimeSpan.FromSeconds(5));
 
+        // Before Orleans, so the probes start first and stop last: /readyz answers 503 all through a drain.
+        if (!settings.Local && settings.HealthPort > 0) Health.HealthProbes.Add(builder, settings.HealthPort);
         builder.UseOrleans(silo =>
         {
             silo.UseTrialStore(location);
@@ -59,6 +61,7 @@ public static class SiloHostFactory
                 var connectionString = ((StoreLocation.Postgres)location).ConnectionString;
                 silo.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = connectionString; });
                 silo.UseAdoNetReminderService(o => { o.Invariant = "Npgsql"; o.ConnectionString = connectionString; });
+                silo.AddFleetGauges();
                 silo.ConfigureEndpoints(IPAddress.Parse(settings.AdvertisedAddress), settings.SiloPort, settings.GatewayPort,
                     listenOnAnyHostAddress: settings.AdvertisedAddress != "127.0.0.1");
             }

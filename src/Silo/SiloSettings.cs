@@ -24,4 +24,9 @@ public sealed record SiloSettings
     public string? OtlpEndpoint { get; init; }
     /// <summary>Print traces and metrics to the console (for looking, not for production).</summary>
     public bool ConsoleTelemetry { get; init; }
+    /// <summary>Port of the /healthz and /readyz probes; 0 serves none. Cluster silos default to
+    /// <see cref="DefaultHealthPort"/> (AEGRID_HEALTH_PORT, --health-port); local mode never serves them.</summary>
+    public int HealthPort { get; init; }
+
+    public const int DefaultHealthPort = 8080;
 }

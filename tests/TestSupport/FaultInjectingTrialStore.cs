@@ -23,6 +23,10 @@ public sealed class FaultInjectingTrialStore(ITrialStore inner) : ITrialStore
 
     public int FailedWrites { get; private set; }
 
+    /// <summary>When set, the silo registers its slots as this kind ("cuda") while it trains on the CPU: a GPU silo for
+    /// placement tests on machines without one.</summary>
+    public string? RegisterAsKind { get; set; }
+
     /// <summary>While set, loading the checkpoint of a trial it accepts throws, as every attempt of that trial starts
     /// with that load. Set it back to null and the trial's next attempt runs normally.</summary>
     public Func<string, bool>? FailCheckpointLoadsOf { get; set; }
@@ -95,7 +99,8 @@ public sealed class FaultInjectingTrialStore(ITrialStore inner) : ITrialStore
     public Task<IReadOnlyList<string>> AbandonAttemptsOfSiloAsync(string silo, CancellationToken ct = default) => inner.AbandonAttemptsOfSiloAsync(silo, ct);
     public Task<IReadOnlyList<AttemptRecord>> GetAttemptsAsync(string trialId, CancellationToken ct = default) => inner.GetAttemptsAsync(trialId, ct);
     public Task RecordFirstBatchAsync(string trialId, int attempt, CancellationToken ct = default) => inner.RecordFirstBatchAsync(trialId, attempt, ct);
-    public Task RegisterSiloAsync(string silo, string deviceKind, int slots, CancellationToken ct = default) => inner.RegisterSiloAsync(silo, deviceKind, slots, ct);
+    public Task RegisterSiloAsync(string silo, string deviceKind, int slots, CancellationToken ct = default) =>
+        inner.RegisterSiloAsync(silo, RegisterAsKind ?? deviceKind, slots, ct);
     public Task UnregisterSiloAsync(string silo, CancellationToken ct = default) => inner.UnregisterSiloAsync(silo, ct);
     public Task<IReadOnlyList<SiloSlots>> GetSlotLedgerAsync(CancellationToken ct = default) => inner.GetSlotLedgerAsync(ct);
     public Task<IReadOnlyList<EpochReport>> GetEpochsAsync(string trialId, CancellationToken ct = default) => inner.GetEpochsAsync(trialId, ct);

@@ -25,12 +25,23 @@ internal sealed class SiloCommand : Command, ICommandWithExamples
     readonly Option<double?> _lease = OptionFactory.Number("--attempt-lease", "Seconds a trial attempt's claim lasts without renewal [default: 60]");
     readonly Option<double?> _reminder = OptionFactory.Number("--sweep-reminder", "Seconds between sweep keep-alive reminders [default: 60, Orleans' minimum]");
     readonly Option<bool> _fastDetection = new("--fast-failure-detection") { Description = "Declare dead silos within seconds (small clusters, tests)" };
-    readonly Option<string?> _otlp = new("--otlp-endpoint") { Description = "Send traces and metrics to this OTLP endpoint", HelpName = "URL" };
+    readonly Option<string?> _otlp = new("--otlp-endpoint") { Description = "Send traces and metrics to this OTLP endpoint [default: $OTEL_EXPORTER_OTLP_ENDPOINT]", HelpName = "URL" };
+    readonly Option<bool> _consoleTelemetry = new("--console-telemetry")
+    {
+        Description = "Also print traces and metrics on stdout [default: $AEGRID_CONSOLE_TELEMETRY=1]",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AEGRID_CONSOLE_TELEMETRY") is "1" or "true",
+    };
+    readonly Option<int?> _healthPort = new("--health-port")
+    {
+        Description = $"Port of the /healthz and /readyz probes, 0 for none [default: $AEGRID_HEALTH_PORT, else {SiloSettings.DefaultHealthPort}]",
+        HelpName = "PORT",
+        DefaultValueFactory = _ => int.TryParse(Environment.GetEnvironmentVariable("AEGRID_HEALTH_PORT"), out var port) ? port : null,
+    };
 
     public SiloCommand() : base("silo", "Start a silo that joins the cluster and trains trials; SIGTERM stops it gracefully.")
     {
         foreach (var option in new Option[] { _store, _slots, _threads, _device, _siloPort, _gatewayPort, _address, _checkpointEvery,
-                     _grace, _lease, _reminder, _fastDetection, _otlp })
+                     _grace, _lease, _reminder, _fastDetection, _otlp, _consoleTelemetry, _healthPort })
             Options.Add(option);
         SetAction(CommandAction.Create(RunAsync));
     }
@@ -57,6 +68,10 @@ internal sealed class SiloCommand : Command, ICommandWithExamples
             FastFailureDetection = p.GetValue(_fastDetection),
             ShutdownGrace = TimeSpan.FromSeconds(Positive(p.GetValue(_grace), 30, "--shutdown-grace")),
             OtlpEndpoint = p.GetValue(_otlp),
+            ConsoleTelemetry = p.GetValue(_consoleTelemetry),
+            HealthPort = p.GetValue(_healthPort) is { } health
+                ? health >= 0 ? health : throw CliException.InvalidInput($"--health-port must be 0 or a port, got {health}")
+                : SiloSettings.DefaultHealthPort,
             Training = new TrainingSiloOptions
             {
                 Slots = p.GetValue(_slots) ?? 0,

@@ -1,4 +1,5 @@
 using AeGrid.Grains.Placement;
+using AeGrid.Grains.Store;
 using AeGrid.Grains.Sweeps;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,9 +18,21 @@ public static class AeGridSiloBuilderExtensions
         builder.Services.Configure(configure);
         builder.AddPlacementDirector<TrainingSlotPlacement, TrainingSlotPlacementDirector>();
         builder.Services.TryAddSingleton<ModelKeeper>();
+        builder.Services.AddSingleton<SiloReadiness>();
         builder.Services.AddSingleton<SlotRegistration>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SlotRegistration>());
         builder.Services.AddHostedService<MembershipRecovery>();
+        return builder;
+    }
+
+    /// <summary>
+    /// The fleet gauges (<see cref="FleetGauges"/>: demand, pending and live slots by device) over the PostgreSQL store,
+    /// the one that also holds membership. Cluster silos only: a local store has no fleet to describe.
+    /// </summary>
+    public static ISiloBuilder AddFleetGauges(this ISiloBuilder builder)
+    {
+        builder.Services.AddSingleton(sp => new FleetQueries(sp.GetRequiredService<PostgresTrialStore>().DataSource));
+        builder.Services.AddHostedService<FleetGauges>();
         return builder;
     }
 }

@@ -13,6 +13,7 @@ public sealed partial class SlotRegistration(
     ITrialStore store,
     ILocalSiloDetails silo,
     IOptions<TrainingSiloOptions> options,
+    SiloReadiness readiness,
     ILogger<SlotRegistration> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     public void Participate(ISiloLifecycle lifecycle) =>
@@ -21,13 +22,17 @@ public sealed partial class SlotRegistration(
     async Task RegisterAsync(CancellationToken ct)
     {
         var o = options.Value;
-        if (!o.Trains) return;
-        await store.RegisterSiloAsync(silo.SiloAddress.ToParsableString(), o.DeviceKind, o.EffectiveSlots, ct);
-        LogRegistered(silo.SiloAddress.ToParsableString(), o.EffectiveSlots, o.DeviceKind);
+        if (o.Trains)
+        {
+            await store.RegisterSiloAsync(silo.SiloAddress.ToParsableString(), o.DeviceKind, o.EffectiveSlots, ct);
+            LogRegistered(silo.SiloAddress.ToParsableString(), o.EffectiveSlots, o.DeviceKind);
+        }
+        readiness.MarkRegistered();
     }
 
     async Task UnregisterAsync(CancellationToken ct)
     {
+        readiness.MarkDraining();
         try
         {
             await store.UnregisterSiloAsync(silo.SiloAddress.ToParsableString(), ct);

@@ -11,7 +11,7 @@ public sealed class TrainingSlotPlacement : PlacementStrategy
 {
     public static readonly TrainingSlotPlacement Instance = new();
 
-    /// <summary>RequestContext key naming the device kind a trial needs ("cpu", "cuda"; absent: any).</summary>
+    /// <summary>RequestContext key carrying the trial's <see cref="DeviceDemand"/> ("cpu", "cuda", "any"; absent: any).</summary>
     public const string DeviceKindKey = "aegrid.device-kind";
 
     /// <summary>RequestContext key naming a silo to avoid when another has a free slot (where the last attempt failed).</summary>

@@ -1,11 +1,13 @@
 using AeGrid.Abstractions;
+using AeGrid.Grains.Placement;
 
 namespace AeGrid.Grains.Store;
 
-/// <summary>A sweep as stored: its spec text (YAML or JSON, as submitted) is the source of truth for its settings.</summary>
+/// <summary>A sweep as stored: its spec text (YAML or JSON, as submitted) is the source of truth for its settings.
+/// Device is the spec's `device:`, kept in a column (and copied to each trial) for the autoscaler and dashboards.</summary>
 public sealed record SweepRecord(
     string Id, string Name, SweepState State, string SpecText, string Metric, bool Maximize,
-    DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt);
+    DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, DeviceDemand Device = DeviceDemand.Any);
 
 public sealed record TrialRecord(
     string TrialId, string SweepId, int Number, Hyperparameters Parameters, TrialStatus Status,

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using AeGrid.Abstractions;
+using AeGrid.Grains.Placement;
 
 namespace AeGrid.Grains.Store;
 
@@ -24,6 +25,9 @@ internal static class StoreWire
     public static string ToWire(this SweepState state) => state.ToString().ToLowerInvariant();
 
     public static SweepState ParseSweepState(string text) => Enum.Parse<SweepState>(text, ignoreCase: true);
+
+    public static DeviceDemand ParseDevice(string text) =>
+        DeviceDemands.TryParse(text) ?? throw new InvalidDataException($"device: unknown value '{text}' in the store");
 
     /// <summary>SQLite keeps times as fixed-width UTC text, so text order is time order (lease comparisons in SQL).</summary>
     private const string SqliteTimeFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";

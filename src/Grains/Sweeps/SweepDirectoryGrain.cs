@@ -26,7 +26,7 @@ public sealed class SweepDirectoryGrain(ITrialStore store) : Grain, ISweepDirect
         var id = $"{spec.Name}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant()}";
         var trials = SamplerFactory.Create(spec).NextTrials(id, [], spec.InitialTrialCount);
         var record = new SweepRecord(id, spec.Name, SweepState.Running, specText, spec.Metric, spec.Maximize,
-            DateTimeOffset.UtcNow, null);
+            DateTimeOffset.UtcNow, null, spec.Device);
         try
         {
             await store.CreateSweepAsync(record, trials);

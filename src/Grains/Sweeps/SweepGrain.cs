@@ -173,7 +173,7 @@ public sealed partial class SweepGrain(
         int free = await FreeSlotsAsync(ct);
         if (free <= 0) return;
 
-        if (DeviceKind is { } kind) RequestContext.Set(TrainingSlotPlacement.DeviceKindKey, kind);
+        RequestContext.Set(TrainingSlotPlacement.DeviceKindKey, _spec.Device.ToWire());
         var admitted = pending.Take(free).ToList();
         await Task.WhenAll(admitted.Select(async v =>
         {
@@ -194,17 +194,12 @@ public sealed partial class SweepGrain(
         _refreshRequested = true; // attempts, silos and statuses changed in the store
     }
 
-    /// <summary>The slot kind this sweep's trials need; null: any (sweep files do not choose a device yet).</summary>
-    static string? DeviceKind => null;
-
     async Task<int> FreeSlotsAsync(CancellationToken ct)
     {
         var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active)
             .Select(m => m.SiloAddress.ToParsableString()).ToHashSet();
-        var kind = DeviceKind;
-        return (await store.GetSlotLedgerAsync(ct))
-            .Where(s => active.Contains(s.Silo) && (kind is null || s.DeviceKind == kind))
-            .Sum(s => s.Free);
+        // Only slots this sweep's trials may use (its `device:`): a cuda sweep waits for GPU slots, however many CPUs idle.
+        return SlotMatching.FreeSlots(await store.GetSlotLedgerAsync(ct), active, _spec.Device);
     }
 
     public Task<bool> ReportEpoch(EpochReport report)

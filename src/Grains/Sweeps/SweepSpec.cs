@@ -1,3 +1,5 @@
+using AeGrid.Grains.Placement;
+
 namespace AeGrid.Grains.Sweeps;
 
 public enum SearchKind { Grid, Random }
@@ -31,6 +33,8 @@ public sealed record SweepSpec
     public required ValueList<FixedParameter> Fixed { get; init; }
     /// <summary>What varies between trials, in file order (the grid's nesting order: first key outermost).</summary>
     public required ValueList<SearchDimension> Space { get; init; }
+    /// <summary>Which slots the trials run on (`device: cuda | cpu | any`); stored per trial as trials.device.</summary>
+    public DeviceDemand Device { get; init; } = DeviceDemand.Any;
 
     /// <summary>The number of grid points: the product of the list lengths (1 for an empty space). Null for random search.</summary>
     public long? GridSize => Search == SearchKind.Grid

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using AeGrid.Abstractions;
+using AeGrid.Grains.Placement;
 using AeGrid.Grains.Samplers;
 using AeGrid.Models.Training;
 
@@ -21,7 +22,7 @@ public static partial class SweepSpecParser
     public const string DefaultMetric = "test_mse";
 
     private static readonly string[] SettingKeys =
-        ["name", "metric", "mode", "search", "trials", "keep_best", "max_attempts", "pruner", "checkpoint_every_batches", "space"];
+        ["name", "metric", "mode", "search", "trials", "keep_best", "max_attempts", "pruner", "checkpoint_every_batches", "space", "device"];
     private static readonly string[] TopLevelKeys = [.. SettingKeys, .. HyperparameterCatalog.Names];
 
     [GeneratedRegex("^[a-z0-9._-]{1,64}$")]
@@ -62,6 +63,7 @@ public static partial class SweepSpecParser
         private PrunerSpec pruner = new NoPrunerSpec();
         private int? checkpointEveryBatches;
         private long seed = 1;
+        private DeviceDemand device = DeviceDemand.Any;
         private readonly List<FixedParameter> fixedParameters = [];
         private IReadOnlyList<SearchSpaceParser.ParsedDimension> space = [];
         private SpecNode? spaceNode;
@@ -88,6 +90,7 @@ public static partial class SweepSpecParser
                 CheckpointEveryBatches = checkpointEveryBatches,
                 Fixed = new ValueList<FixedParameter>(fixedParameters),
                 Space = new ValueList<SearchDimension>(space.Select(d => d.Dimension)),
+                Device = device,
             };
             ValidateTrials(spec);
             return spec;
@@ -142,6 +145,11 @@ public static partial class SweepSpecParser
                     break;
                 case "checkpoint_every_batches":
                     checkpointEveryBatches = reader.Integer(value, key, min: 1);
+                    break;
+                case "device":
+                    var deviceName = reader.Text(value, key);
+                    device = DeviceDemands.TryParse(deviceName)
+                        ?? throw reader.Error(value, key, $"expected {string.Join(", ", DeviceDemands.Names)}, got '{deviceName}'");
                     break;
                 case "space":
                     spaceNode = value;

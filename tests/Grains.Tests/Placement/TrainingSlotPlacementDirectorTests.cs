@@ -101,4 +101,46 @@ public sealed class TrainingSlotPlacementDirectorTests : IAsyncLifetime
         Assert.Equal(lonely, await new TrainingSlotPlacementDirector(_store)
             .OnAddActivation(TrainingSlotPlacement.Instance, Target("cpu"), new Context(lonely)));
     }
+
+    [Fact]
+    public async Task An_any_trial_takes_a_free_gpu_slot_before_a_cpu_silo_with_more_free_slots()
+    {
+        var director = new TrainingSlotPlacementDirector(_store);
+        Assert.Equal(Gpu, await director.OnAddActivation(TrainingSlotPlacement.Instance, Target("any"), new Context(A, B, Gpu)));
+        // No demand in the request context means any, too; once the GPU slot is taken the CPU silos get the rest.
+        Assert.Equal(Gpu, await new TrainingSlotPlacementDirector(_store)
+            .OnAddActivation(TrainingSlotPlacement.Instance, Target(), new Context(A, B, Gpu)));
+        await OccupyAsync(Gpu, 1);
+        Assert.NotEqual(Gpu, await new TrainingSlotPlacementDirector(_store)
+            .OnAddActivation(TrainingSlotPlacement.Instance, Target("any"), new Context(A, B, Gpu)));
+    }
+
+    [Fact]
+    public async Task A_strict_trial_never_lands_on_a_silo_of_the_other_kind_even_when_its_own_kind_is_full()
+    {
+        await OccupyAsync(Gpu, 1);
+        for (int i = 0; i < 5; i++)
+            Assert.Equal(Gpu, await new TrainingSlotPlacementDirector(_store)
+                .OnAddActivation(TrainingSlotPlacement.Instance, Target("cuda"), new Context(A, B, Gpu)));
+        var refusal = await Assert.ThrowsAsync<OrleansException>(() => new TrainingSlotPlacementDirector(_store)
+            .OnAddActivation(TrainingSlotPlacement.Instance, Target("cuda"), new Context(A, B)));
+        Assert.Contains("cuda", refusal.Message);
+        Assert.Equal(Gpu, await new TrainingSlotPlacementDirector(_store)
+            .OnAddActivation(TrainingSlotPlacement.Instance, Target("cuda"), new Context(A, B, Gpu)));
+        await Assert.ThrowsAsync<OrleansException>(() => new TrainingSlotPlacementDirector(_store)
+            .OnAddActivation(TrainingSlotPlacement.Instance, Target("cpu"), new Context(Gpu)));
+    }
+
+    [Fact]
+    public async Task Free_slots_for_admission_count_only_live_silos_of_the_kinds_a_demand_accepts()
+    {
+        await OccupyAsync(A, 1);
+        var ledger = await _store.GetSlotLedgerAsync();
+        var live = new HashSet<string> { A.ToParsableString(), B.ToParsableString(), Gpu.ToParsableString() };
+        Assert.Equal(1, SlotMatching.FreeSlots(ledger, live, DeviceDemand.Cuda));
+        Assert.Equal(3, SlotMatching.FreeSlots(ledger, live, DeviceDemand.Cpu));
+        Assert.Equal(4, SlotMatching.FreeSlots(ledger, live, DeviceDemand.Any));
+        live.Remove(Gpu.ToParsableString());
+        Assert.Equal(0, SlotMatching.FreeSlots(ledger, live, DeviceDemand.Cuda));
+    }
 }

@@ -13,7 +13,21 @@ public sealed class PostgresTrialStoreTests(PostgresServer server, ITestOutputHe
 
     protected override ITrialStore OpenStore(string database) => PostgresTrialStore.Create(database);
 
-    protected override IReadOnlyList<int> ExpectedSchemaVersions => [1, 2, 3, 4, 5];
+    protected override IReadOnlyList<int> ExpectedSchemaVersions => [1, 2, 3, 4, 5, 6, 7];
+
+    protected override async Task<IReadOnlyList<string>> TrialDevicesAsync(string database, string sweepId)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT device FROM trials WHERE sweep_id = $1 ORDER BY number", connection)
+        {
+            Parameters = { new() { Value = sweepId } },
+        };
+        await using var reader = await command.ExecuteReaderAsync();
+        var devices = new List<string>();
+        while (await reader.ReadAsync()) devices.Add(reader.GetString(0));
+        return devices;
+    }
 
     protected override async Task<IReadOnlyList<int>> SchemaVersionsAsync(string database)
     {

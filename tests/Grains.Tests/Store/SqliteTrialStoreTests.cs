@@ -14,7 +14,11 @@ public sealed class SqliteTrialStoreTests(ITestOutputHelper output) : TrialStore
 
     protected override ITrialStore OpenStore(string database) => new SqliteTrialStore(database);
 
-    protected override IReadOnlyList<int> ExpectedSchemaVersions => [1, 3, 4]; // 2 is PostgreSQL's Orleans tables
+    protected override IReadOnlyList<int> ExpectedSchemaVersions => [1, 3, 4, 6]; // 2, 5 and 7 are PostgreSQL's only
+
+    protected override Task<IReadOnlyList<string>> TrialDevicesAsync(string database, string sweepId) =>
+        Task.FromResult<IReadOnlyList<string>>(Query(database, $"SELECT device FROM trials WHERE sweep_id = '{sweepId}' ORDER BY number",
+            r => r.GetString(0)));
 
     protected override Task<IReadOnlyList<int>> SchemaVersionsAsync(string database) =>
         Task.FromResult<IReadOnlyList<int>>(Query(database, "SELECT version FROM schema_version ORDER BY version", r => r.GetInt32(0)));

@@ -31,6 +31,9 @@ public abstract partial class TrialStoreContract(ITestOutputHelper output) : IAs
     /// <summary>The schema versions the store's migrations define.</summary>
     protected abstract IReadOnlyList<int> ExpectedSchemaVersions { get; }
 
+    /// <summary>trials.device of a sweep's trials by number, read with SQL (the column the autoscaler counts).</summary>
+    protected abstract Task<IReadOnlyList<string>> TrialDevicesAsync(string database, string sweepId);
+
     public async Task InitializeAsync()
     {
         _database = await NewDatabaseAsync();
@@ -78,6 +81,20 @@ public abstract partial class TrialStoreContract(ITestOutputHelper output) : IAs
     }
 
     // ------------------------------------------------------------------ sweeps
+
+    [Fact]
+    public async Task A_sweeps_device_is_stored_with_it_and_copied_to_every_trial_also_those_added_later()
+    {
+        var sweep = new SweepRecord(NewId("sweep"), "gpu-only", SweepState.Running, "name: gpu-only\n", "test_mse", false,
+            DateTimeOffset.UtcNow, null, Grains.Placement.DeviceDemand.Cuda);
+        await Store.CreateSweepAsync(sweep, [new TrialConfig(TrialConfig.MakeId(sweep.Id, 0), sweep.Id, 0, Parameters(0))]);
+        await Store.AddTrialsAsync(sweep.Id, [new TrialConfig(TrialConfig.MakeId(sweep.Id, 1), sweep.Id, 1, Parameters(1))]);
+
+        Assert.Equal(Grains.Placement.DeviceDemand.Cuda, (await Store.GetSweepAsync(sweep.Id))!.Device);
+        Assert.Equal(["cuda", "cuda"], await TrialDevicesAsync(_database, sweep.Id));
+        var (anyId, _) = await NewSweepAsync(trials: 1);
+        Assert.Equal(["any"], await TrialDevicesAsync(_database, anyId));
+    }
 
     [Fact]
     public async Task Create_sweep_stores_it_and_its_trials_as_pending()

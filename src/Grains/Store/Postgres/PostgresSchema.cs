@@ -133,5 +133,7 @@ internal static class PostgresSchema
             ALTER TABLE checkpoints ALTER COLUMN bytes SET STORAGE EXTERNAL;
             ALTER TABLE models ALTER COLUMN weights SET STORAGE EXTERNAL;
             """),
+        new(DeviceMigrations.Version, DeviceMigrations.Description, DeviceMigrations.Postgres),
+        new(ReaderRoleMigration.Version, ReaderRoleMigration.Description, ReaderRoleMigration.Sql),
     ];
 }

@@ -1,4 +1,5 @@
 using AeGrid.Abstractions;
+using AeGrid.Grains.Placement;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -75,6 +76,9 @@ public sealed partial class PostgresTrialStore : ITrialStore, IAsyncDisposable, 
         var applied = await InTransactionAsync(async (connection, tx) =>
         {
             await PostgresSchema.LockMigrationsAsync(connection, tx, ct).ConfigureAwait(false);
+            // A migration that skips a step it lacks the privilege for (the reader role) says so in a warning.
+            // (Notices, such as "already exists, skipping", are not worth a line.)
+            connection.Notice += (_, e) => { if (e.Notice.Severity == "WARNING") LogMigrationWarning(_logger, e.Notice.MessageText); };
             await ExecAsync(connection, tx, PostgresSchema.CreateVersionTable, ct).ConfigureAwait(false);
 
             var done = new HashSet<int>();
@@ -120,10 +124,10 @@ public sealed partial class PostgresTrialStore : ITrialStore, IAsyncDisposable, 
 
                 await using var batch = new NpgsqlBatch(connection, tx);
                 batch.BatchCommands.Add(BatchCommand("""
-                    INSERT INTO sweeps (id, name, state, spec_text, metric, maximize, created_at, finished_at)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                    INSERT INTO sweeps (id, name, state, spec_text, metric, maximize, created_at, finished_at, device)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                     """, P(sweep.Id), P(sweep.Name), P(sweep.State.ToWire()), P(sweep.SpecText), P(sweep.Metric), P(sweep.Maximize),
-                    P(sweep.CreatedAt.ToUniversalTime()), P(sweep.FinishedAt?.ToUniversalTime())));
+                    P(sweep.CreatedAt.ToUniversalTime()), P(sweep.FinishedAt?.ToUniversalTime()), P(sweep.Device.ToWire())));
                 batch.BatchCommands.Add(InsertTrialsCommand(sweep.Id, trials));
                 await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
                 return 0;
@@ -497,7 +501,7 @@ public sealed partial class PostgresTrialStore : ITrialStore, IAsyncDisposable, 
 
     // ------------------------------------------------------------------ SQL
 
-    private const string SelectSweep = "SELECT id, name, state, spec_text, metric, maximize, created_at, finished_at FROM sweeps";
+    private const string SelectSweep = "SELECT id, name, state, spec_text, metric, maximize, created_at, finished_at, device FROM sweeps";
 
     private const string SelectTrial = """
         SELECT id, sweep_id, number, hyperparameters::text, status, attempts, silo, epochs_completed, error, kept,
@@ -533,9 +537,9 @@ public sealed partial class PostgresTrialStore : ITrialStore, IAsyncDisposable, 
             write_count = epoch_metrics.write_count + 1
         """;
 
-    private static NpgsqlBatchCommand InsertTrialsCommand(string sweepId, IReadOnlyList<TrialConfig> trials) => BatchCommand("""
-        INSERT INTO trials (id, sweep_id, number, hyperparameters, status, created_at)
-        SELECT u.id, $1, u.number, u.hyperparameters, 'pending', now()
+    private static NpgsqlBatchCommand InsertTrialsCommand(string sweepId, IReadOnlyList<TrialConfig> trials) => BatchCommand($"""
+        INSERT INTO trials (id, sweep_id, number, hyperparameters, status, created_at, device)
+        SELECT u.id, $1, u.number, u.hyperparameters, 'pending', now(), {string.Format(DeviceMigrations.TrialDeviceFromSweep, "$1")}
         FROM unnest($2::text[], $3::integer[], $4::jsonb[]) AS u(id, number, hyperparameters)
         ON CONFLICT (id) DO NOTHING
         """,
@@ -556,7 +560,7 @@ public sealed partial class PostgresTrialStore : ITrialStore, IAsyncDisposable, 
 
     private static SweepRecord ReadSweep(NpgsqlDataReader r) => new(
         r.GetString(0), r.GetString(1), StoreWire.ParseSweepState(r.GetString(2)), r.GetString(3), r.GetString(4), r.GetBoolean(5),
-        Time(r, 6), NullableTime(r, 7));
+        Time(r, 6), NullableTime(r, 7), StoreWire.ParseDevice(r.GetString(8)));
 
     private static TrialRecord ReadTrial(NpgsqlDataReader r) => new(
         TrialId: r.GetString(0), SweepId: r.GetString(1), Number: r.GetInt32(2),

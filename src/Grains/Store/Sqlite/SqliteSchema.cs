@@ -111,5 +111,7 @@ internal static class SqliteSchema
         new(4, "epoch_metrics.write_count: how many times an epoch was stored (re-runs after a resume count as redone work)", """
             ALTER TABLE epoch_metrics ADD COLUMN write_count INTEGER NOT NULL DEFAULT 1;
             """),
+        // 5 (uncompressed blobs) and 7 (the read-only role) are PostgreSQL's only.
+        new(DeviceMigrations.Version, DeviceMigrations.Description, DeviceMigrations.Sqlite),
     ];
 }

@@ -1,4 +1,5 @@
 using AeGrid.Abstractions;
+using AeGrid.Grains.Placement;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -108,9 +109,9 @@ public sealed partial class SqliteTrialStore : ITrialStore, IAsyncDisposable, ID
                 ThrowIfRunningNameTaken(connection, tx, sweep.Name, exceptId: null);
 
             Exec(connection, tx, """
-                INSERT INTO sweeps (id, name, state, spec_text, metric, maximize, created_at, finished_at)
-                VALUES ($id, $name, $state, $spec, $metric, $maximize, $created, $finished)
-                """,
+                INSERT INTO sweeps (id, name, state, spec_text, metric, maximize, created_at, finished_at, device)
+                VALUES ($id, $name, $state, $spec, $metric, $maximize, $created, $finished, $device)
+                """, ("$device", sweep.Device.ToWire()),
                 ("$id", sweep.Id), ("$name", sweep.Name), ("$state", sweep.State.ToWire()), ("$spec", sweep.SpecText),
                 ("$metric", sweep.Metric), ("$maximize", sweep.Maximize), ("$created", StoreWire.ToSqliteTime(sweep.CreatedAt)),
                 ("$finished", sweep.FinishedAt is { } f ? StoreWire.ToSqliteTime(f) : null));
@@ -505,7 +506,7 @@ public sealed partial class SqliteTrialStore : ITrialStore, IAsyncDisposable, ID
 
     // ------------------------------------------------------------------ plumbing
 
-    private const string SelectSweep = "SELECT id, name, state, spec_text, metric, maximize, created_at, finished_at FROM sweeps";
+    private const string SelectSweep = "SELECT id, name, state, spec_text, metric, maximize, created_at, finished_at, device FROM sweeps";
 
     private const string SelectTrial = """
         SELECT id, sweep_id, number, hyperparameters, status, attempts, silo, epochs_completed, error, kept,
@@ -588,9 +589,9 @@ public sealed partial class SqliteTrialStore : ITrialStore, IAsyncDisposable, ID
 
     private void InsertTrials(SqliteConnection connection, SqliteTransaction tx, IReadOnlyList<TrialConfig> trials)
     {
-        using var insert = Command(connection, tx, """
-            INSERT INTO trials (id, sweep_id, number, hyperparameters, status, created_at)
-            VALUES ($id, $sweep, $number, $parameters, 'pending', $now)
+        using var insert = Command(connection, tx, $"""
+            INSERT INTO trials (id, sweep_id, number, hyperparameters, status, created_at, device)
+            VALUES ($id, $sweep, $number, $parameters, 'pending', $now, {string.Format(DeviceMigrations.TrialDeviceFromSweep, "$sweep")})
             ON CONFLICT (id) DO NOTHING
             """, ("$id", ""), ("$sweep", ""), ("$number", 0), ("$parameters", ""), ("$now", Now()));
         foreach (var trial in trials)
@@ -619,7 +620,7 @@ public sealed partial class SqliteTrialStore : ITrialStore, IAsyncDisposable, ID
 
     private static SweepRecord ReadSweep(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), StoreWire.ParseSweepState(r.GetString(2)), r.GetString(3), r.GetString(4), r.GetBoolean(5),
-        Time(r, 6), NullableTime(r, 7));
+        Time(r, 6), NullableTime(r, 7), StoreWire.ParseDevice(r.GetString(8)));
 
     private static TrialRecord ReadTrial(SqliteDataReader r) => new(
         TrialId: r.GetString(0), SweepId: r.GetString(1), Number: r.GetInt32(2),
