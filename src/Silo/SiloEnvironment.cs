@@ -17,7 +17,7 @@ public static class SiloEnvironment
         // SiloConfiguration
         Prefix + "STORE", Prefix + "CLUSTER", Prefix + "SILO_PORT", Prefix + "GATEWAY_PORT", Prefix + "ADVERTISED_ADDRESS",
         "POD_IP", Prefix + "CLUSTER_ID", Prefix + "OTLP_ENDPOINT", Prefix + "SHUTDOWN_GRACE", Prefix + "SLOTS",
-        Prefix + "THREADS", Prefix + "DEVICE", Prefix + "CHECKPOINT_EVERY_BATCHES",
+        Prefix + "THREADS", Prefix + "DEVICE", Prefix + "CHECKPOINT_EVERY_BATCHES", Prefix + "CONSOLE_TELEMETRY",
         // Being added to the silo host alongside this list: the health endpoints (/healthz, /readyz), mutual TLS or
         // an explicit opt-out, the store's password kept out of the URL, the service id.
         Prefix + "HEALTH_PORT", Prefix + "TLS_CERT", Prefix + "TLS_KEY", Prefix + "TLS_CA", Prefix + "TLS_PFX_PASSWORD",
