@@ -13,6 +13,10 @@ public sealed class SweepDirectoryGrain(ITrialStore store) : Grain, ISweepDirect
 {
     public async Task<string> Submit(string specText, string sourceName)
     {
+        // Both come from a client: the parser bounds the text (size, nesting) before YAML or JSON sees it, and the name
+        // only ever appears in error messages, which must stay one short line.
+        sourceName = CleanSourceName(sourceName);
+        if (specText is null) throw new AeGridRequestException($"{sourceName}: no sweep file text was sent");
         SweepSpec spec;
         try
         {
@@ -38,6 +42,13 @@ public sealed class SweepDirectoryGrain(ITrialStore store) : Grain, ISweepDirect
         }
         await GrainFactory.GetGrain<ISweepGrain>(id).Start();
         return id;
+    }
+
+    private static string CleanSourceName(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name)) return "sweep";
+        var clean = new string(name.Select(c => char.IsControl(c) ? '?' : c).ToArray());
+        return clean.Length <= 100 ? clean : clean[..97] + "...";
     }
 
     public async Task<ImmutableArray<SweepSummary>> List()

@@ -6,16 +6,20 @@ using AeGrid.Models.Training;
 namespace AeGrid.Grains.Sweeps;
 
 /// <summary>
-/// Parses a sweep file (YAML, or JSON by its .json extension or leading '{') into a validated <see cref="SweepSpec"/>.
+/// Parses a sweep file (YAML, or JSON when its text opens with '{' and a quoted key) into a validated <see cref="SweepSpec"/>.
 /// Runs in the client for early errors and in the sweep grain, which stores the text. Every error is a
 /// <see cref="SweepSpecException"/> naming the file, line, column and key. Unknown keys are errors, not ignored,
 /// and every trial the spec creates is checked against the Models' rules before anything runs.
 /// </summary>
 public static partial class SweepSpecParser
 {
-    /// <summary>Larger grids are refused: they are almost always a mistake, and a random search covers them better.</summary>
-    public const int MaxGridSize = 100_000;
-    public const int MaxTrials = 100_000;
+    /// <summary>Larger grids are refused: they are almost always a mistake, and a random search covers them better.
+    /// Every trial is a store row created at submission, so this also bounds what one request may write.</summary>
+    public const int MaxGridSize = 10_000;
+    /// <summary>A random search's `trials` at most, for the same reason.</summary>
+    public const int MaxTrials = 10_000;
+    /// <summary>Trials one `sweep extend` may add at most.</summary>
+    public const int MaxTrialsPerExtend = 10_000;
     public const int DefaultKeepBest = 3;
     public const int DefaultMaxAttempts = 3;
     public const string DefaultMetric = "test_mse";
@@ -24,6 +28,14 @@ public static partial class SweepSpecParser
         ["name", "metric", "mode", "search", "trials", "keep_best", "max_attempts", "pruner", "checkpoint_every_batches", "space"];
     private static readonly string[] TopLevelKeys = [.. SettingKeys, .. HyperparameterCatalog.Names];
 
+    /// <summary>Why `extend` cannot add <paramref name="trials"/> trials, or null when it can.</summary>
+    public static string? ExtendProblem(int trials) => trials switch
+    {
+        < 1 => $"--trials must be positive, got {trials}",
+        > MaxTrialsPerExtend => $"--trials may add at most {MaxTrialsPerExtend:N0} trials at once, got {trials:N0}",
+        _ => null,
+    };
+
     [GeneratedRegex("^[a-z0-9._-]{1,64}$")]
     private static partial Regex NamePattern();
 
@@ -31,20 +43,12 @@ public static partial class SweepSpecParser
     {
         ArgumentNullException.ThrowIfNull(text);
         text = text.TrimStart('\uFEFF');
-        var root = (IsJson(text, sourceName) ? JsonSpecReader.Read(text, sourceName) : YamlSpecReader.Read(text, sourceName))
+        SpecTextLimits.Check(text, sourceName);
+        var root = (SpecFormat.IsJson(text) ? JsonSpecReader.Read(text, sourceName) : YamlSpecReader.Read(text, sourceName))
             ?? throw new SweepSpecException(sourceName, 1, 1, null, "the file is empty; a sweep needs at least a name and an architecture");
         var reader = new SpecValueReader(sourceName);
         var top = reader.Mapping(root, null, "a mapping of sweep settings (name: …, architecture: …) at the top level");
         return new Reading(reader, top).Run();
-    }
-
-    /// <summary>JSON by extension; otherwise a file that opens with '{' (what `--json` tools and the store hand us).</summary>
-    private static bool IsJson(string text, string sourceName)
-    {
-        var extension = Path.GetExtension(sourceName).ToLowerInvariant();
-        if (extension == ".json") return true;
-        if (extension is ".yaml" or ".yml") return false;
-        return text.TrimStart().StartsWith('{');
     }
 
     /// <summary>One parse: the settings read so far and where each hyperparameter was given.</summary>

@@ -13,6 +13,9 @@ public static class DatasetCatalog
 {
     public static IReadOnlyList<string> KnownNames { get; } = ["mnist", "fashion-mnist"];
 
+    /// <summary>Training images in a known dataset (both ship 60,000), null for a directory: known before reading any file.</summary>
+    public static int? KnownTrainCount(string? nameOrPath) => nameOrPath is not null && IsKnownName(nameOrPath) ? 60_000 : null;
+
     static readonly ConcurrentDictionary<(string Directory, int? Limit), Lazy<Dataset>> Cache = new();
 
     /// <summary>mnist / fashion-mnist from $AEGRID_DATA/&lt;name&gt;, ~/.aegrid/data/&lt;name&gt;, /usr/share/datasets/&lt;name&gt;; or a directory path.</summary>
