@@ -24,4 +24,7 @@ public sealed record SiloSettings
     public string? OtlpEndpoint { get; init; }
     /// <summary>Print traces and metrics to the console (for looking, not for production).</summary>
     public bool ConsoleTelemetry { get; init; }
+    /// <summary>Directories besides $AEGRID_DATA, ~/.aegrid/data and /usr/share/datasets under which sweeps may name
+    /// datasets (`--data-root`). A local-mode silo accepts any directory: its only client is its own user.</summary>
+    public IReadOnlyList<string> DataRoots { get; init; } = [];
 }

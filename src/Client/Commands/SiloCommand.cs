@@ -26,11 +26,17 @@ internal sealed class SiloCommand : Command, ICommandWithExamples
     readonly Option<double?> _reminder = OptionFactory.Number("--sweep-reminder", "Seconds between sweep keep-alive reminders [default: 60, Orleans' minimum]");
     readonly Option<bool> _fastDetection = new("--fast-failure-detection") { Description = "Declare dead silos within seconds (small clusters, tests)" };
     readonly Option<string?> _otlp = new("--otlp-endpoint") { Description = "Send traces and metrics to this OTLP endpoint", HelpName = "URL" };
+    readonly Option<string[]> _dataRoots = new("--data-root")
+    {
+        Description = "A directory sweeps may name datasets under, besides $AEGRID_DATA, ~/.aegrid/data and /usr/share/datasets (repeatable)",
+        HelpName = "DIR",
+        AllowMultipleArgumentsPerToken = false,
+    };
 
     public SiloCommand() : base("silo", "Start a silo that joins the cluster and trains trials; SIGTERM stops it gracefully.")
     {
         foreach (var option in new Option[] { _store, _slots, _threads, _device, _siloPort, _gatewayPort, _address, _checkpointEvery,
-                     _grace, _lease, _reminder, _fastDetection, _otlp })
+                     _grace, _lease, _reminder, _fastDetection, _otlp, _dataRoots })
             Options.Add(option);
         SetAction(CommandAction.Create(RunAsync));
     }
@@ -57,6 +63,7 @@ internal sealed class SiloCommand : Command, ICommandWithExamples
             FastFailureDetection = p.GetValue(_fastDetection),
             ShutdownGrace = TimeSpan.FromSeconds(Positive(p.GetValue(_grace), 30, "--shutdown-grace")),
             OtlpEndpoint = p.GetValue(_otlp),
+            DataRoots = [.. (p.GetValue(_dataRoots) ?? []).Select(Path.GetFullPath)],
             Training = new TrainingSiloOptions
             {
                 Slots = p.GetValue(_slots) ?? 0,

@@ -3,13 +3,14 @@ using System.Security.Cryptography;
 using AeGrid.Abstractions;
 using AeGrid.Grains.Samplers;
 using AeGrid.Grains.Store;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
 namespace AeGrid.Grains.Sweeps;
 
 /// <summary>Clients' entry point: creates sweeps from their files and answers lookups across sweeps. Stateless.</summary>
 [StatelessWorker]
-public sealed class SweepDirectoryGrain(ITrialStore store) : Grain, ISweepDirectoryGrain
+public sealed class SweepDirectoryGrain(ITrialStore store, IOptions<DatasetAccessOptions> datasetAccess) : Grain, ISweepDirectoryGrain
 {
     public async Task<string> Submit(string specText, string sourceName)
     {
@@ -20,7 +21,8 @@ public sealed class SweepDirectoryGrain(ITrialStore store) : Grain, ISweepDirect
         SweepSpec spec;
         try
         {
-            spec = SweepSpecParser.Parse(specText, sourceName);
+            // The client checked the file too, but this silo decides what it reads: datasets only under its data roots.
+            spec = SweepSpecParser.Parse(specText, sourceName, datasetAccess.Value.Roots());
         }
         catch (SweepSpecException e)
         {

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using AeGrid.Abstractions;
 using AeGrid.Grains.Samplers;
+using AeGrid.Models.Data;
 using AeGrid.Models.Training;
 
 namespace AeGrid.Grains.Sweeps;
@@ -39,7 +40,9 @@ public static partial class SweepSpecParser
     [GeneratedRegex("^[a-z0-9._-]{1,64}$")]
     private static partial Regex NamePattern();
 
-    public static SweepSpec Parse(string text, string sourceName)
+    /// <param name="dataRoots">A silo's data roots: a dataset directory outside them is refused. Null accepts any
+    /// directory (the client's own check, local mode, and re-reading a sweep that was accepted when submitted).</param>
+    public static SweepSpec Parse(string text, string sourceName, DataRoots? dataRoots = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         text = text.TrimStart('\uFEFF');
@@ -48,11 +51,11 @@ public static partial class SweepSpecParser
             ?? throw new SweepSpecException(sourceName, 1, 1, null, "the file is empty; a sweep needs at least a name and an architecture");
         var reader = new SpecValueReader(sourceName);
         var top = reader.Mapping(root, null, "a mapping of sweep settings (name: …, architecture: …) at the top level");
-        return new Reading(reader, top).Run();
+        return new Reading(reader, top, dataRoots).Run();
     }
 
     /// <summary>One parse: the settings read so far and where each hyperparameter was given.</summary>
-    private sealed class Reading(SpecValueReader reader, SpecMapping top)
+    private sealed class Reading(SpecValueReader reader, SpecMapping top, DataRoots? dataRoots)
     {
         private string? name;
         private string metric = DefaultMetric;
@@ -93,8 +96,19 @@ public static partial class SweepSpecParser
                 Fixed = new ValueList<FixedParameter>(fixedParameters),
                 Space = new ValueList<SearchDimension>(space.Select(d => d.Dimension)),
             };
+            CheckDatasets(spec);
             ValidateTrials(spec);
             return spec;
+        }
+
+        /// <summary>Every dataset the sweep names must be one this silo may read (see <see cref="DataRoots"/>).</summary>
+        private void CheckDatasets(SweepSpec spec)
+        {
+            if (dataRoots is null || !locations.TryGetValue(HyperparameterCatalog.Dataset, out var given)) return;
+            var named = spec.Fixed.Where(f => f.Parameter == HyperparameterCatalog.Dataset).Select(f => f.Value)
+                .Concat(spec.Space.OfType<CategoricalDimension>().Where(d => d.Parameter == HyperparameterCatalog.Dataset).SelectMany(d => d.Choices));
+            foreach (var value in named.OfType<TextValue>())
+                if (dataRoots.Problem(value.Value) is { } problem) throw reader.Error(given.Node, given.Key, problem);
         }
 
         private void ReadTopLevel(SpecEntry entry)

@@ -22,9 +22,11 @@ public static class DatasetCatalog
 
     /// <summary>mnist / fashion-mnist from $AEGRID_DATA/&lt;name&gt;, ~/.aegrid/data/&lt;name&gt;, /usr/share/datasets/&lt;name&gt;; or a directory path.</summary>
     /// <param name="limit">Use only the first N training images (the test split is untouched); must be positive.</param>
-    public static Dataset Load(string nameOrPath, int? limit = null)
+    /// <param name="roots">Where a silo may read from; null (the user's own `aegrid train`) reads any directory.</param>
+    public static Dataset Load(string nameOrPath, int? limit = null, DataRoots? roots = null)
     {
         if (limit is <= 0) throw new ArgumentOutOfRangeException(nameof(limit), limit, $"limit must be positive, got {limit}");
+        if (roots?.Problem(nameOrPath) is { } refused) throw new DatasetNotFoundException(nameOrPath, $"dataset: {refused}");
         var directory = Path.GetFullPath(Resolve(nameOrPath));
         var name = IsKnownName(nameOrPath) ? nameOrPath : directory;
         var full = Cached(directory, () => ReadDirectory(name, directory));
@@ -66,15 +68,18 @@ public static class DatasetCatalog
     }
 
     /// <summary>Where a known name is looked for, in order.</summary>
-    public static IReadOnlyList<string> SearchDirectories(string name)
+    public static IReadOnlyList<string> SearchDirectories(string name) => [.. StandardRoots().Select(root => Path.Combine(root, name))];
+
+    /// <summary>The places datasets live, in the order a name is looked up: $AEGRID_DATA, ~/.aegrid/data, /usr/share/datasets.</summary>
+    public static IReadOnlyList<string> StandardRoots()
     {
-        var directories = new List<string>();
+        var roots = new List<string>();
         var fromEnvironment = Environment.GetEnvironmentVariable("AEGRID_DATA");
-        if (!string.IsNullOrEmpty(fromEnvironment)) directories.Add(Path.Combine(fromEnvironment, name));
+        if (!string.IsNullOrEmpty(fromEnvironment)) roots.Add(fromEnvironment);
         var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        if (!string.IsNullOrEmpty(home)) directories.Add(Path.Combine(home, ".aegrid", "data", name));
-        directories.Add(Path.Combine("/usr/share/datasets", name));
-        return directories;
+        if (!string.IsNullOrEmpty(home)) roots.Add(Path.Combine(home, ".aegrid", "data"));
+        roots.Add("/usr/share/datasets");
+        return roots;
     }
 
     /// <summary>Whether <paramref name="name"/> is one of <see cref="KnownNames"/> (exact spelling).</summary>
