@@ -115,9 +115,6 @@ public sealed record TrainingConfig
             throw new InvalidHyperparameterException("batch_size", $"must be a positive integer, got {BatchSize}");
         if (BatchSize > MaxBatchSize)
             throw new InvalidHyperparameterException("batch_size", $"must be at most {MaxBatchSize}, got {BatchSize}");
-        if (BatchSize is { } batch && TrainImages() is { } images && batch > images.Count)
-            throw new InvalidHyperparameterException("batch_size",
-                $"{batch} is more than the {images.Count} training images {images.Source}; a batch cannot be larger than the training set");
         if (Epochs is < 1)
             throw new InvalidHyperparameterException("epochs", $"must be a positive integer, got {Epochs}");
         if (Epochs > MaxEpochs)
@@ -126,6 +123,10 @@ public sealed record TrainingConfig
             throw new InvalidHyperparameterException("limit", $"must be a positive number of training images, got {Limit}");
         if (Dataset is not null && string.IsNullOrWhiteSpace(Dataset))
             throw new InvalidHyperparameterException("dataset", "must name a dataset (mnist, fashion-mnist) or a directory, got an empty string");
+        // Last: it reads limit and dataset, which must be valid themselves first.
+        if (BatchSize is { } batch && TrainImages() is { } images && batch > images.Count)
+            throw new InvalidHyperparameterException("batch_size",
+                $"{batch} is more than the {images.Count} training images {images.Source}; a batch cannot be larger than the training set");
     }
 
     /// <summary>How many training images a trial will have, where that is known without reading the data: its limit,
