@@ -107,4 +107,15 @@ public sealed class SpecTextLimitsTests
             "ok.yaml");
         Assert.Equal(2, spec.GridSize);
     }
+
+    [Fact]
+    public void The_readers_bound_depth_themselves_behind_the_pre_scan()
+    {
+        // Called directly, past SpecTextLimits: the YAML reader counts the parser's events, System.Text.Json its MaxDepth.
+        var yaml = Assert.Throws<SweepSpecException>(() => YamlSpecReader.Read("a: " + new string('[', 10_000), "deep.yaml"));
+        Assert.Contains($"nested more than {SpecTextLimits.MaxDepth} levels", yaml.Message);
+        var json = Assert.Throws<SweepSpecException>(() => JsonSpecReader.Read(new string('[', 10_000), "deep.json"));
+        Assert.StartsWith("deep.json:1:", json.Message);
+        Assert.Contains("depth", json.Message);
+    }
 }
