@@ -23,6 +23,8 @@ public static partial class SweepSpecParser
     public const int MaxTrialsPerExtend = 10_000;
     public const int DefaultKeepBest = 3;
     public const int DefaultMaxAttempts = 3;
+    /// <summary>A trial that failed this often will not succeed on the next start; more would keep a slot busy retrying.</summary>
+    public const int MaxAttemptsLimit = 100;
     public const string DefaultMetric = "test_mse";
 
     private static readonly string[] SettingKeys =
@@ -153,7 +155,7 @@ public static partial class SweepSpecParser
                     keepBest = reader.Integer(value, key, min: 0);
                     break;
                 case "max_attempts":
-                    maxAttempts = reader.Integer(value, key, min: 1);
+                    maxAttempts = (int)reader.Integer(value, key, 1, MaxAttemptsLimit);
                     break;
                 case "pruner":
                     pruner = PrunerSpecParser.Parse(value, reader);

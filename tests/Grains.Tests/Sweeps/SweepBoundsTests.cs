@@ -41,6 +41,10 @@ public sealed class SweepBoundsTests
     }
 
     [Fact]
+    public void Max_attempts_is_bounded() =>
+        SpecText.Error("name: x\narchitecture: linear\nmax_attempts: 2000000000\n", 3, "max_attempts", "must be at most 100, got 2000000000");
+
+    [Fact]
     public void Extend_is_bounded_in_one_place()
     {
         Assert.Null(SweepSpecParser.ExtendProblem(SweepSpecParser.MaxTrialsPerExtend));
