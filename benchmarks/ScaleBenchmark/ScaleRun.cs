@@ -32,6 +32,7 @@ public sealed class ScaleRun(PostgresServer server, BenchmarkOptions options, st
                 [
                     "silo", "--store", database, "--slots", SlotsPerSilo.ToString(), "--threads", "1", "--fast-failure-detection",
                     "--silo-port", LoopbackPorts.Free().ToString(), "--gateway-port", LoopbackPorts.Free().ToString(),
+                    "--data-root", Path.GetDirectoryName(ScaleSweep.FixtureDataset)!,
                 ], Path.Combine(logDirectory, $"{silos}-silos-silo{i}.log")));
             await WaitForSlotsAsync(database, cluster, silos, ct);
             startup.Stop();

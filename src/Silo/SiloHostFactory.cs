@@ -1,5 +1,6 @@
 using System.Net;
 using AeGrid.Grains.Hosting;
+using AeGrid.Grains.Sweeps;
 using AeGrid.Grains.Store;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -95,6 +96,11 @@ public static class SiloHostFactory
             silo.AddActivityPropagation();
         });
         Telemetry.Add(builder, settings);
+        builder.Services.Configure<DatasetAccessOptions>(o =>
+        {
+            o.AnyPath = settings.Local;
+            o.ExtraRoots = [.. settings.DataRoots];
+        });
         configureServices?.Invoke(builder.Services);
         return builder.Build();
     }

@@ -29,4 +29,8 @@ public sealed record SiloSettings
     public int HealthPort { get; init; }
 
     public const int DefaultHealthPort = 8080;
+
+    /// <summary>Directories besides $AEGRID_DATA, ~/.aegrid/data and /usr/share/datasets under which sweeps may name
+    /// datasets (`--data-root`). A local-mode silo accepts any directory: its only client is its own user.</summary>
+    public IReadOnlyList<string> DataRoots { get; init; } = [];
 }

@@ -95,6 +95,6 @@ internal sealed class RunCommand : Command, ICommandWithExamples
             SweepDisplay.ShowStatus(context.OutConsole, final);
             SweepDisplay.ShowLeaderboard(context.OutConsole, board, final.Sweep.Metric);
         }
-        return final.Sweep.State == SweepState.Completed ? ExitCodes.Success : ExitCodes.Failure;
+        return ExitCodes.ForSweep(final.Sweep);
     }
 }

@@ -37,11 +37,17 @@ internal sealed class SiloCommand : Command, ICommandWithExamples
         HelpName = "PORT",
         DefaultValueFactory = _ => int.TryParse(Environment.GetEnvironmentVariable("AEGRID_HEALTH_PORT"), out var port) ? port : null,
     };
+    readonly Option<string[]> _dataRoots = new("--data-root")
+    {
+        Description = "A directory sweeps may name datasets under, besides $AEGRID_DATA, ~/.aegrid/data and /usr/share/datasets (repeatable)",
+        HelpName = "DIR",
+        AllowMultipleArgumentsPerToken = false,
+    };
 
     public SiloCommand() : base("silo", "Start a silo that joins the cluster and trains trials; SIGTERM stops it gracefully.")
     {
         foreach (var option in new Option[] { _store, _slots, _threads, _device, _siloPort, _gatewayPort, _address, _checkpointEvery,
-                     _grace, _lease, _reminder, _fastDetection, _otlp, _consoleTelemetry, _healthPort })
+                     _grace, _lease, _reminder, _fastDetection, _otlp, _consoleTelemetry, _healthPort, _dataRoots })
             Options.Add(option);
         SetAction(CommandAction.Create(RunAsync));
     }
@@ -72,6 +78,7 @@ internal sealed class SiloCommand : Command, ICommandWithExamples
             HealthPort = p.GetValue(_healthPort) is { } health
                 ? health >= 0 ? health : throw CliException.InvalidInput($"--health-port must be 0 or a port, got {health}")
                 : SiloSettings.DefaultHealthPort,
+            DataRoots = [.. (p.GetValue(_dataRoots) ?? []).Select(Path.GetFullPath)],
             Training = new TrainingSiloOptions
             {
                 Slots = p.GetValue(_slots) ?? 0,

@@ -4,6 +4,7 @@ using AeGrid.Abstractions;
 using AeGrid.Client.Cli;
 using AeGrid.Client.Grid;
 using AeGrid.Client.Output;
+using AeGrid.Grains.Sweeps;
 
 namespace AeGrid.Client.Commands;
 
@@ -102,7 +103,7 @@ internal sealed class SweepWatchCommand : Command
         var board = await sweep.GetLeaderboard(10, null);
         if (json) context.Out.WriteLine(GridJson.Write(GridJson.Result(final, board)));
         else SweepDisplay.ShowLeaderboard(context.OutConsole, board, final.Sweep.Metric);
-        return final.Sweep.State == SweepState.Completed ? ExitCodes.Success : ExitCodes.Failure;
+        return ExitCodes.ForSweep(final.Sweep);
     }
 }
 
@@ -191,9 +192,11 @@ internal sealed class SweepExtendCommand : Command
 
     async Task<int> RunAsync(CommandContext context)
     {
+        var trials = context.ParseResult.GetValue(_trials)!.Value;
+        if (SweepSpecParser.ExtendProblem(trials) is { } problem) throw CliException.InvalidInput(problem);
         await using var session = await _grid.OpenAsync(context);
         var id = context.ParseResult.GetValue(_id)!;
-        var added = await SweepCommand.SweepOf(session, id).Extend(context.ParseResult.GetValue(_trials)!.Value);
+        var added = await SweepCommand.SweepOf(session, id).Extend(trials);
         context.Out.WriteLine($"added {added} trial(s) to {id}");
         return ExitCodes.Success;
     }

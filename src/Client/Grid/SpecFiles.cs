@@ -10,6 +10,10 @@ internal static class SpecFiles
     public static (string Text, SweepSpec Spec) Read(FileInfo file)
     {
         if (!file.Exists) throw CliException.InvalidInput($"{file.FullName}: no such sweep file");
+        // Refused before reading: a huge file would cost this process its memory before the parser's own bound is reached.
+        if (file.Length > SpecTextLimits.MaxBytes)
+            throw CliException.InvalidInput(
+                $"{file.FullName}: the file is {file.Length:N0} bytes; a sweep file may be at most {SpecTextLimits.MaxBytes:N0} bytes (1 MiB)");
         var text = File.ReadAllText(file.FullName);
         if (string.IsNullOrWhiteSpace(text)) throw CliException.InvalidInput($"{file.FullName}: the sweep file is empty");
         try

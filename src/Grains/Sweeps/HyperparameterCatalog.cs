@@ -1,4 +1,6 @@
 using AeGrid.Abstractions;
+using AeGrid.Models.Architectures;
+using AeGrid.Models.Training;
 
 namespace AeGrid.Grains.Sweeps;
 
@@ -8,6 +10,7 @@ public enum ParameterKind { Text, Integer, Real, Flag, Sizes }
 /// <summary>
 /// One hyperparameter: its sweep-file name, kind, the <see cref="Hyperparameters"/> member it reads and writes,
 /// and the range every architecture shares (architecture-specific rules are the Models' <c>TrainingConfig.Validate</c>).
+/// The numeric bounds are the Models' own constants, so a sweep file and `aegrid train` refuse the same values.
 /// </summary>
 public sealed class HyperparameterDefinition
 {
@@ -78,16 +81,11 @@ public static class HyperparameterCatalog
         Text(Architecture, p => p.Architecture, (p, v) => p with { Architecture = v }),
         Text(Dataset, p => p.Dataset, (p, v) => p with { Dataset = v }),
         Integer(Limit, 1, int.MaxValue, p => p.Limit, (p, v) => p with { Limit = (int)v }),
-        Integer(EncodingDim, 1, int.MaxValue, p => p.EncodingDim, (p, v) => p with { EncodingDim = (int)v }),
+        Integer(EncodingDim, 1, Autoencoder.PixelCount, p => p.EncodingDim, (p, v) => p with { EncodingDim = (int)v }),
         new(HiddenSizes, ParameterKind.Sizes,
             p => p.HiddenSizes is { IsDefault: false } sizes ? new SizesValue(new ValueList<int>(sizes)) : null,
             (p, v) => p with { HiddenSizes = ((SizesValue)v).Sizes.ToImmutableArray() },
-            v => ((SizesValue)v).Sizes switch
-            {
-                { Count: 0 } => "needs at least one layer size",
-                var sizes when sizes.Any(s => s < 1) => $"layer sizes must be at least 1, got {sizes}",
-                _ => null,
-            }),
+            v => TrainingConfig.HiddenSizesProblem(((SizesValue)v).Sizes)),
         Real(NoiseFactor, 0, lowExclusive: false, p => p.NoiseFactor, (p, v) => p with { NoiseFactor = v }),
         new(ClipNoise, ParameterKind.Flag,
             p => p.ClipNoise is { } clip ? new FlagValue(clip) : null,
@@ -95,8 +93,8 @@ public static class HyperparameterCatalog
             _ => null),
         Real(LearningRate, 0, lowExclusive: true, p => p.LearningRate, (p, v) => p with { LearningRate = v }),
         Text(Optimizer, p => p.Optimizer, (p, v) => p with { Optimizer = v }),
-        Integer(BatchSize, 1, int.MaxValue, p => p.BatchSize, (p, v) => p with { BatchSize = (int)v }),
-        Integer(Epochs, 1, int.MaxValue, p => p.Epochs, (p, v) => p with { Epochs = (int)v }),
+        Integer(BatchSize, 1, TrainingConfig.MaxBatchSize, p => p.BatchSize, (p, v) => p with { BatchSize = (int)v }),
+        Integer(Epochs, 1, TrainingConfig.MaxEpochs, p => p.Epochs, (p, v) => p with { Epochs = (int)v }),
         Integer(Seed, 0, long.MaxValue, p => p.Seed, (p, v) => p with { Seed = v }),
     ];
 

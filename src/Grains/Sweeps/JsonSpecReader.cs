@@ -19,6 +19,8 @@ internal static class JsonSpecReader
         {
             CommentHandling = JsonCommentHandling.Skip,
             AllowTrailingCommas = true,
+            // The reader's own bound on nesting backs up SpecTextLimits' pre-scan: ReadNode recurses once per level.
+            MaxDepth = SpecTextLimits.MaxDepth,
         });
         try
         {

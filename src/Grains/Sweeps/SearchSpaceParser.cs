@@ -62,6 +62,9 @@ internal static class SearchSpaceParser
     private static CategoricalDimension Categorical(HyperparameterDefinition definition, SpecSequence list, string key, SpecValueReader reader)
     {
         if (list.Items.Length == 0) throw reader.Error(list, key, "needs at least one value");
+        // Checked before the values are compared with each other (quadratic in the list's length).
+        if (list.Items.Length > SweepSpecParser.MaxGridSize)
+            throw reader.Error(list, key, $"lists {list.Items.Length:N0} values; a sweep may have at most {SweepSpecParser.MaxGridSize:N0} trials");
         var choices = new List<ParameterValue>();
         for (var i = 0; i < list.Items.Length; i++)
         {

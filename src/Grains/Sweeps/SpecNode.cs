@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Text;
 
 namespace AeGrid.Grains.Sweeps;
 
@@ -9,8 +10,30 @@ namespace AeGrid.Grains.Sweeps;
 /// </summary>
 internal abstract record SpecNode(int Line, int Column)
 {
-    /// <summary>The node in flow style, as an error message quotes it ("got [0, 0.01]").</summary>
-    public abstract string Render();
+    /// <summary>Longest rendering an error message quotes; aliases can make a small file's tree astronomically wide.</summary>
+    private const int RenderLimit = 200;
+
+    /// <summary>The node in flow style, as an error message quotes it ("got [0, 0.01]"), cut short past 200 characters.</summary>
+    public string Render()
+    {
+        var builder = new StringBuilder();
+        RenderTo(builder, RenderLimit);
+        return builder.Length <= RenderLimit ? builder.ToString() : builder.ToString(0, RenderLimit - 3) + "...";
+    }
+
+    /// <summary>Appends the flow-style text, stopping once <paramref name="builder"/> is past <paramref name="limit"/>.</summary>
+    internal abstract void RenderTo(StringBuilder builder, int limit);
+
+    protected static void RenderAll(StringBuilder builder, int limit, string open, string close, int count, Action<int> item)
+    {
+        builder.Append(open);
+        for (var i = 0; i < count && builder.Length <= limit; i++)
+        {
+            if (i > 0) builder.Append(", ");
+            item(i);
+        }
+        builder.Append(close);
+    }
 
     /// <summary>The node for "expected …, got …": a scalar as written, a collection named and shortened.</summary>
     public abstract string Describe();
@@ -40,20 +63,31 @@ internal sealed record SpecScalar(int Line, int Column, string Text, bool IsText
     public bool TryReal(out double real) =>
         double.TryParse(Text, NumberStyles.Float, CultureInfo.InvariantCulture, out real) && double.IsFinite(real) && !IsText;
 
-    public override string Render() => IsText ? $"\"{Text}\"" : Text;
+    internal override void RenderTo(StringBuilder builder, int limit)
+    {
+        var text = Text.Length <= limit ? Text : Text[..(limit + 1)];
+        builder.Append(IsText ? $"\"{text}\"" : text);
+    }
 
     public override string Describe() => IsNull ? "nothing" : Render();
 }
 
 internal sealed record SpecSequence(int Line, int Column, ImmutableArray<SpecNode> Items) : SpecNode(Line, Column)
 {
-    public override string Render() => $"[{string.Join(", ", Items.Select(i => i.Render()))}]";
+    internal override void RenderTo(StringBuilder builder, int limit) =>
+        RenderAll(builder, limit, "[", "]", Items.Length, i => Items[i].RenderTo(builder, limit));
     public override string Describe() => $"the list {Shorten(Render())}";
 }
 
 internal sealed record SpecMapping(int Line, int Column, ImmutableArray<SpecEntry> Entries) : SpecNode(Line, Column)
 {
-    public override string Render() => $"{{{string.Join(", ", Entries.Select(e => $"{e.Key.Render()}: {e.Value.Render()}"))}}}";
+    internal override void RenderTo(StringBuilder builder, int limit) =>
+        RenderAll(builder, limit, "{", "}", Entries.Length, i =>
+        {
+            Entries[i].Key.RenderTo(builder, limit);
+            builder.Append(": ");
+            Entries[i].Value.RenderTo(builder, limit);
+        });
     public override string Describe() => $"the mapping {Shorten(Render())}";
 }
 

@@ -3,20 +3,26 @@ using System.Security.Cryptography;
 using AeGrid.Abstractions;
 using AeGrid.Grains.Samplers;
 using AeGrid.Grains.Store;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
 namespace AeGrid.Grains.Sweeps;
 
 /// <summary>Clients' entry point: creates sweeps from their files and answers lookups across sweeps. Stateless.</summary>
 [StatelessWorker]
-public sealed class SweepDirectoryGrain(ITrialStore store) : Grain, ISweepDirectoryGrain
+public sealed class SweepDirectoryGrain(ITrialStore store, IOptions<DatasetAccessOptions> datasetAccess) : Grain, ISweepDirectoryGrain
 {
     public async Task<string> Submit(string specText, string sourceName)
     {
+        // Both come from a client: the parser bounds the text (size, nesting) before YAML or JSON sees it, and the name
+        // only ever appears in error messages, which must stay one short line.
+        sourceName = CleanSourceName(sourceName);
+        if (specText is null) throw new AeGridRequestException($"{sourceName}: no sweep file text was sent");
         SweepSpec spec;
         try
         {
-            spec = SweepSpecParser.Parse(specText, sourceName);
+            // The client checked the file too, but this silo decides what it reads: datasets only under its data roots.
+            spec = SweepSpecParser.Parse(specText, sourceName, datasetAccess.Value.Roots());
         }
         catch (SweepSpecException e)
         {
@@ -38,6 +44,13 @@ public sealed class SweepDirectoryGrain(ITrialStore store) : Grain, ISweepDirect
         }
         await GrainFactory.GetGrain<ISweepGrain>(id).Start();
         return id;
+    }
+
+    private static string CleanSourceName(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name)) return "sweep";
+        var clean = new string(name.Select(c => char.IsControl(c) ? '?' : c).ToArray());
+        return clean.Length <= 100 ? clean : clean[..97] + "...";
     }
 
     public async Task<ImmutableArray<SweepSummary>> List()

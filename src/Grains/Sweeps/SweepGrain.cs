@@ -269,7 +269,8 @@ public sealed partial class SweepGrain(
 
     public async Task<int> Extend(int trials)
     {
-        if (trials <= 0) throw new AeGridRequestException($"extend: --trials must be positive, got {trials}");
+        // The bound is the silo's to keep: a client may not send what the CLI would refuse.
+        if (SweepSpecParser.ExtendProblem(trials) is { } problem) throw new AeGridRequestException($"extend: {problem}");
         await RefreshTrialsAsync(CancellationToken.None);
         var existing = _trials.Values.Select(v => v.Config).ToList();
         var added = SamplerFactory.Create(_spec).NextTrials(SweepId, existing, trials);

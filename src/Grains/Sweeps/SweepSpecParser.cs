@@ -2,54 +2,63 @@ using System.Text.RegularExpressions;
 using AeGrid.Abstractions;
 using AeGrid.Grains.Placement;
 using AeGrid.Grains.Samplers;
+using AeGrid.Models.Data;
 using AeGrid.Models.Training;
 
 namespace AeGrid.Grains.Sweeps;
 
 /// <summary>
-/// Parses a sweep file (YAML, or JSON by its .json extension or leading '{') into a validated <see cref="SweepSpec"/>.
+/// Parses a sweep file (YAML, or JSON when its text opens with '{' and a quoted key) into a validated <see cref="SweepSpec"/>.
 /// Runs in the client for early errors and in the sweep grain, which stores the text. Every error is a
 /// <see cref="SweepSpecException"/> naming the file, line, column and key. Unknown keys are errors, not ignored,
 /// and every trial the spec creates is checked against the Models' rules before anything runs.
 /// </summary>
 public static partial class SweepSpecParser
 {
-    /// <summary>Larger grids are refused: they are almost always a mistake, and a random search covers them better.</summary>
-    public const int MaxGridSize = 100_000;
-    public const int MaxTrials = 100_000;
+    /// <summary>Larger grids are refused: they are almost always a mistake, and a random search covers them better.
+    /// Every trial is a store row created at submission, so this also bounds what one request may write.</summary>
+    public const int MaxGridSize = 10_000;
+    /// <summary>A random search's `trials` at most, for the same reason.</summary>
+    public const int MaxTrials = 10_000;
+    /// <summary>Trials one `sweep extend` may add at most.</summary>
+    public const int MaxTrialsPerExtend = 10_000;
     public const int DefaultKeepBest = 3;
     public const int DefaultMaxAttempts = 3;
+    /// <summary>A trial that failed this often will not succeed on the next start; more would keep a slot busy retrying.</summary>
+    public const int MaxAttemptsLimit = 100;
     public const string DefaultMetric = "test_mse";
 
     private static readonly string[] SettingKeys =
         ["name", "metric", "mode", "search", "trials", "keep_best", "max_attempts", "pruner", "checkpoint_every_batches", "space", "device"];
     private static readonly string[] TopLevelKeys = [.. SettingKeys, .. HyperparameterCatalog.Names];
 
+    /// <summary>Why `extend` cannot add <paramref name="trials"/> trials, or null when it can.</summary>
+    public static string? ExtendProblem(int trials) => trials switch
+    {
+        < 1 => $"--trials must be positive, got {trials}",
+        > MaxTrialsPerExtend => $"--trials may add at most {MaxTrialsPerExtend:N0} trials at once, got {trials:N0}",
+        _ => null,
+    };
+
     [GeneratedRegex("^[a-z0-9._-]{1,64}$")]
     private static partial Regex NamePattern();
 
-    public static SweepSpec Parse(string text, string sourceName)
+    /// <param name="dataRoots">A silo's data roots: a dataset directory outside them is refused. Null accepts any
+    /// directory (the client's own check, local mode, and re-reading a sweep that was accepted when submitted).</param>
+    public static SweepSpec Parse(string text, string sourceName, DataRoots? dataRoots = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         text = text.TrimStart('\uFEFF');
-        var root = (IsJson(text, sourceName) ? JsonSpecReader.Read(text, sourceName) : YamlSpecReader.Read(text, sourceName))
+        SpecTextLimits.Check(text, sourceName);
+        var root = (SpecFormat.IsJson(text) ? JsonSpecReader.Read(text, sourceName) : YamlSpecReader.Read(text, sourceName))
             ?? throw new SweepSpecException(sourceName, 1, 1, null, "the file is empty; a sweep needs at least a name and an architecture");
         var reader = new SpecValueReader(sourceName);
         var top = reader.Mapping(root, null, "a mapping of sweep settings (name: …, architecture: …) at the top level");
-        return new Reading(reader, top).Run();
-    }
-
-    /// <summary>JSON by extension; otherwise a file that opens with '{' (what `--json` tools and the store hand us).</summary>
-    private static bool IsJson(string text, string sourceName)
-    {
-        var extension = Path.GetExtension(sourceName).ToLowerInvariant();
-        if (extension == ".json") return true;
-        if (extension is ".yaml" or ".yml") return false;
-        return text.TrimStart().StartsWith('{');
+        return new Reading(reader, top, dataRoots).Run();
     }
 
     /// <summary>One parse: the settings read so far and where each hyperparameter was given.</summary>
-    private sealed class Reading(SpecValueReader reader, SpecMapping top)
+    private sealed class Reading(SpecValueReader reader, SpecMapping top, DataRoots? dataRoots)
     {
         private string? name;
         private string metric = DefaultMetric;
@@ -92,8 +101,19 @@ public static partial class SweepSpecParser
                 Space = new ValueList<SearchDimension>(space.Select(d => d.Dimension)),
                 Device = device,
             };
+            CheckDatasets(spec);
             ValidateTrials(spec);
             return spec;
+        }
+
+        /// <summary>Every dataset the sweep names must be one this silo may read (see <see cref="DataRoots"/>).</summary>
+        private void CheckDatasets(SweepSpec spec)
+        {
+            if (dataRoots is null || !locations.TryGetValue(HyperparameterCatalog.Dataset, out var given)) return;
+            var named = spec.Fixed.Where(f => f.Parameter == HyperparameterCatalog.Dataset).Select(f => f.Value)
+                .Concat(spec.Space.OfType<CategoricalDimension>().Where(d => d.Parameter == HyperparameterCatalog.Dataset).SelectMany(d => d.Choices));
+            foreach (var value in named.OfType<TextValue>())
+                if (dataRoots.Problem(value.Value) is { } problem) throw reader.Error(given.Node, given.Key, problem);
         }
 
         private void ReadTopLevel(SpecEntry entry)
@@ -138,7 +158,7 @@ public static partial class SweepSpecParser
                     keepBest = reader.Integer(value, key, min: 0);
                     break;
                 case "max_attempts":
-                    maxAttempts = reader.Integer(value, key, min: 1);
+                    maxAttempts = (int)reader.Integer(value, key, 1, MaxAttemptsLimit);
                     break;
                 case "pruner":
                     pruner = PrunerSpecParser.Parse(value, reader);

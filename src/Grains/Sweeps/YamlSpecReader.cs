@@ -19,7 +19,7 @@ internal static class YamlSpecReader
             parser.Consume<StreamStart>();
             if (parser.TryConsume<StreamEnd>(out _)) return null;
             parser.Consume<DocumentStart>();
-            var root = ReadNode(parser, anchors, sourceName);
+            var root = ReadNode(parser, anchors, sourceName, depth: 1);
             parser.Consume<DocumentEnd>();
             if (parser.Accept<DocumentStart>(out var second))
                 throw Error(sourceName, second.Start, "a sweep file holds one YAML document; remove the second '---'");
@@ -31,8 +31,12 @@ internal static class YamlSpecReader
         }
     }
 
-    private static SpecNode ReadNode(IParser parser, Dictionary<string, SpecNode> anchors, string sourceName)
+    private static SpecNode ReadNode(IParser parser, Dictionary<string, SpecNode> anchors, string sourceName, int depth)
     {
+        // Each level is a frame of this method: bounded here exactly, whatever the pre-scan of the text counted.
+        if (depth > SpecTextLimits.MaxDepth)
+            throw Error(sourceName, parser.Current?.Start ?? Mark.Empty,
+                $"nested more than {SpecTextLimits.MaxDepth} levels deep, the most a sweep file may nest");
         if (parser.TryConsume<AnchorAlias>(out var alias))
         {
             return anchors.TryGetValue(alias.Value.Value, out var anchored)
@@ -51,7 +55,7 @@ internal static class YamlSpecReader
         else if (parser.TryConsume<SequenceStart>(out var sequenceStart))
         {
             var items = ImmutableArray.CreateBuilder<SpecNode>();
-            while (!parser.TryConsume<SequenceEnd>(out _)) items.Add(ReadNode(parser, anchors, sourceName));
+            while (!parser.TryConsume<SequenceEnd>(out _)) items.Add(ReadNode(parser, anchors, sourceName, depth + 1));
             node = new SpecSequence(Line(sequenceStart.Start), Column(sequenceStart.Start), items.ToImmutable());
         }
         else if (parser.TryConsume<MappingStart>(out var mappingStart))
@@ -59,10 +63,10 @@ internal static class YamlSpecReader
             var entries = ImmutableArray.CreateBuilder<SpecEntry>();
             while (!parser.TryConsume<MappingEnd>(out _))
             {
-                var key = ReadNode(parser, anchors, sourceName);
+                var key = ReadNode(parser, anchors, sourceName, depth + 1);
                 if (key is not SpecScalar scalarKey)
                     throw Error(sourceName, key.Line, key.Column, $"a key must be a plain name, got {key.Describe()}");
-                entries.Add(new SpecEntry(scalarKey, ReadNode(parser, anchors, sourceName)));
+                entries.Add(new SpecEntry(scalarKey, ReadNode(parser, anchors, sourceName, depth + 1)));
             }
             node = new SpecMapping(Line(mappingStart.Start), Column(mappingStart.Start), entries.ToImmutable());
         }

@@ -24,6 +24,7 @@ public sealed partial class TrialGrain(
     EpochWriter epochWriter,
     ILocalSiloDetails silo,
     IOptions<TrainingSiloOptions> siloOptions,
+    IOptions<DatasetAccessOptions> dataAccess,
     ILogger<TrialGrain> logger) : Grain, ITrialGrain
 {
     readonly TrainingSiloOptions _options = siloOptions.Value;
@@ -155,7 +156,8 @@ public sealed partial class TrialGrain(
                 AeGridTelemetry.TrainingThreads.Add(1);
                 try
                 {
-                    var data = DatasetCatalog.Load(training.Dataset!, training.Limit);
+                    // Under this silo's data roots only, whatever the stored sweep names (one stored before the roots were checked too).
+                    var data = DatasetCatalog.Load(training.Dataset!, training.Limit, dataAccess.Value.Roots());
                     return Trainer.Run(training, data, options, checkpoint, attempt.Relay, attempt.Cancel.Token, attempt.Pause.Token);
                 }
                 finally

@@ -6,25 +6,31 @@ namespace AeGrid.Models.Data;
 /// Finds and loads datasets by name or path. A known name (mnist, fashion-mnist) is looked up, in order, in
 /// $AEGRID_DATA/&lt;name&gt;, ~/.aegrid/data/&lt;name&gt; and /usr/share/datasets/&lt;name&gt; (where Debian's
 /// dataset-fashion-mnist package installs); the first directory holding all four IDX files wins. Anything else
-/// must be a directory holding them. Loaded datasets are cached per (directory, limit) for the life of the
-/// process, because many trials in one silo train on the same data; treat them as read-only.
+/// must be a directory holding them. Each directory's full dataset is cached for the life of the process, because many
+/// trials in one silo train on the same data; treat it as read-only. A limit is a fresh copy of the first N training
+/// images each time (the test split is shared), never cached: a sweep over many limits would otherwise keep one more
+/// copy of the training set per distinct limit for as long as the silo runs.
 /// </summary>
 public static class DatasetCatalog
 {
     public static IReadOnlyList<string> KnownNames { get; } = ["mnist", "fashion-mnist"];
 
-    static readonly ConcurrentDictionary<(string Directory, int? Limit), Lazy<Dataset>> Cache = new();
+    /// <summary>Training images in a known dataset (both ship 60,000), null for a directory: known before reading any file.</summary>
+    public static int? KnownTrainCount(string? nameOrPath) => nameOrPath is not null && IsKnownName(nameOrPath) ? 60_000 : null;
+
+    static readonly ConcurrentDictionary<string, Lazy<Dataset>> Cache = new();
 
     /// <summary>mnist / fashion-mnist from $AEGRID_DATA/&lt;name&gt;, ~/.aegrid/data/&lt;name&gt;, /usr/share/datasets/&lt;name&gt;; or a directory path.</summary>
     /// <param name="limit">Use only the first N training images (the test split is untouched); must be positive.</param>
-    public static Dataset Load(string nameOrPath, int? limit = null)
+    /// <param name="roots">Where a silo may read from; null (the user's own `aegrid train`) reads any directory.</param>
+    public static Dataset Load(string nameOrPath, int? limit = null, DataRoots? roots = null)
     {
         if (limit is <= 0) throw new ArgumentOutOfRangeException(nameof(limit), limit, $"limit must be positive, got {limit}");
+        if (roots?.Problem(nameOrPath) is { } refused) throw new DatasetNotFoundException(nameOrPath, $"dataset: {refused}");
         var directory = Path.GetFullPath(Resolve(nameOrPath));
         var name = IsKnownName(nameOrPath) ? nameOrPath : directory;
-        var dataset = Cached((directory, limit), () => limit is null
-            ? ReadDirectory(name, directory)
-            : Limited(Load(nameOrPath), limit.Value));
+        var full = Cached(directory, () => ReadDirectory(name, directory));
+        var dataset = limit is { } n ? full with { Train = full.Train.Take(n) } : full;
         // The same directory may be asked for by name and by path: share the pixels, report the caller's name.
         return dataset.Name == name ? dataset : dataset with { Name = name };
     }
@@ -62,15 +68,18 @@ public static class DatasetCatalog
     }
 
     /// <summary>Where a known name is looked for, in order.</summary>
-    public static IReadOnlyList<string> SearchDirectories(string name)
+    public static IReadOnlyList<string> SearchDirectories(string name) => [.. StandardRoots().Select(root => Path.Combine(root, name))];
+
+    /// <summary>The places datasets live, in the order a name is looked up: $AEGRID_DATA, ~/.aegrid/data, /usr/share/datasets.</summary>
+    public static IReadOnlyList<string> StandardRoots()
     {
-        var directories = new List<string>();
+        var roots = new List<string>();
         var fromEnvironment = Environment.GetEnvironmentVariable("AEGRID_DATA");
-        if (!string.IsNullOrEmpty(fromEnvironment)) directories.Add(Path.Combine(fromEnvironment, name));
+        if (!string.IsNullOrEmpty(fromEnvironment)) roots.Add(fromEnvironment);
         var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        if (!string.IsNullOrEmpty(home)) directories.Add(Path.Combine(home, ".aegrid", "data", name));
-        directories.Add(Path.Combine("/usr/share/datasets", name));
-        return directories;
+        if (!string.IsNullOrEmpty(home)) roots.Add(Path.Combine(home, ".aegrid", "data"));
+        roots.Add("/usr/share/datasets");
+        return roots;
     }
 
     /// <summary>Whether <paramref name="name"/> is one of <see cref="KnownNames"/> (exact spelling).</summary>
@@ -79,7 +88,10 @@ public static class DatasetCatalog
     /// <summary>Forgets every cached dataset (tests, or a silo that wants its memory back).</summary>
     public static void ClearCache() => Cache.Clear();
 
-    static Dataset Cached((string, int?) key, Func<Dataset> load)
+    /// <summary>How many datasets the cache holds (one per directory, whatever the limits asked for).</summary>
+    internal static int CachedCount(string directory) => Cache.Keys.Count(key => key == Path.GetFullPath(directory));
+
+    static Dataset Cached(string key, Func<Dataset> load)
     {
         var lazy = Cache.GetOrAdd(key, _ => new Lazy<Dataset>(load, LazyThreadSafetyMode.ExecutionAndPublication));
         try
@@ -89,7 +101,7 @@ public static class DatasetCatalog
         catch
         {
             // Don't remember a failure: the files may be fixed or fetched before the next attempt.
-            Cache.TryRemove(new KeyValuePair<(string, int?), Lazy<Dataset>>(key, lazy));
+            Cache.TryRemove(new KeyValuePair<string, Lazy<Dataset>>(key, lazy));
             throw;
         }
     }
@@ -99,8 +111,6 @@ public static class DatasetCatalog
         var (train, test) = IdxFiles.ReadSplits(directory);
         return new Dataset(name, train, test) { Directory = directory };
     }
-
-    static Dataset Limited(Dataset full, int limit) => full with { Train = full.Train.Take(limit) };
 
     static string WhyNotThere(string directory)
     {

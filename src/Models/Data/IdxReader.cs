@@ -51,11 +51,19 @@ public static class IdxReader
         return content.AsSpan(8).ToArray();
     }
 
+    /// <summary>
+    /// The most an IDX file may hold once decompressed: MNIST's training images are 47 MB, so 1 GiB leaves room for
+    /// bigger datasets of the same layout while keeping a crafted file from taking a silo's memory.
+    /// </summary>
+    public const long MaxContentBytes = 1L << 30;
+
     static byte[] ReadContent(string path)
     {
         byte[] raw;
         try
         {
+            if (new FileInfo(path).Length > MaxContentBytes)
+                throw new DatasetFormatException(path, $"is larger than {MaxContentBytes:N0} bytes, the most an IDX file may hold");
             raw = File.ReadAllBytes(path);
         }
         catch (FileNotFoundException e)
@@ -70,16 +78,50 @@ public static class IdxReader
         if (raw.Length < 2 || raw[0] != 0x1f || raw[1] != 0x8b) return raw;
         try
         {
-            using var unpacked = new MemoryStream(capacity: raw.Length * 2);
-            using (var gzip = new GZipStream(new MemoryStream(raw), CompressionMode.Decompress))
-                gzip.CopyTo(unpacked);
-            return unpacked.ToArray();
+            return Inflate(path, raw);
         }
         catch (InvalidDataException e)
         {
             throw new DatasetFormatException(path, $"corrupt gzip data: {e.Message}", e);
         }
     }
+
+    /// <summary>
+    /// Decompresses no more than the IDX header inside declares (plus one byte, to notice trailing data), so a small
+    /// file that inflates to gigabytes (a gzip bomb) is refused after reading what a real file of that header holds.
+    /// </summary>
+    static byte[] Inflate(string path, byte[] raw)
+    {
+        using var gzip = new GZipStream(new MemoryStream(raw), CompressionMode.Decompress);
+        var header = new byte[16];
+        var headerRead = gzip.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        var declared = DeclaredLength(header.AsSpan(0, headerRead));
+        if (declared > MaxContentBytes)
+            throw new DatasetFormatException(path,
+                $"its header declares {declared:N0} bytes, more than the {MaxContentBytes:N0} an IDX file may hold");
+        var allowed = Math.Max(declared, headerRead);
+        var content = new byte[allowed + 1];
+        header.AsSpan(0, headerRead).CopyTo(content);
+        var total = headerRead + gzip.ReadAtLeast(content.AsSpan(headerRead), content.Length - headerRead, throwOnEndOfStream: false);
+        if (total > allowed)
+            throw new DatasetFormatException(path,
+                $"decompresses to more than the {allowed:N0} bytes its IDX header declares; refused unread (a gzip bomb?)");
+        return content.AsSpan(0, total).ToArray();
+    }
+
+    /// <summary>The whole file's length as an IDX header announces it; the header alone when it is not an MNIST header.</summary>
+    static long DeclaredLength(ReadOnlySpan<byte> header)
+    {
+        if (header.Length < 8) return header.Length;
+        var magic = BinaryPrimitives.ReadInt32BigEndian(header);
+        if (magic == LabelsMagic) return 8 + Dimension(header, 4);
+        if (magic != ImagesMagic || header.Length < 16) return header.Length;
+        // Three dimensions up to 2^31 each overflow a long; in doubles the product only needs comparing with the cap.
+        var bytes = (double)Dimension(header, 4) * Dimension(header, 8) * Dimension(header, 12);
+        return bytes > MaxContentBytes ? long.MaxValue : 16 + (long)bytes;
+    }
+
+    static long Dimension(ReadOnlySpan<byte> header, int offset) => Math.Max(0, BinaryPrimitives.ReadInt32BigEndian(header[offset..]));
 
     static void CheckMagic(string path, byte[] content, int expected)
     {

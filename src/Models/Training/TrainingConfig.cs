@@ -1,4 +1,5 @@
 using AeGrid.Models.Architectures;
+using AeGrid.Models.Data;
 
 namespace AeGrid.Models.Training;
 
@@ -29,6 +30,33 @@ public sealed record TrainingConfig
     public bool? Shuffle { get; init; }
 
     public static IReadOnlyList<string> Optimizers { get; } = ["adam", "sgd"];
+
+    // The bounds below keep one trial from asking a silo for more than it can give (hidden_sizes [200000, 200000] is
+    // 40 billion weights); each is far beyond what the tutorials' 28×28 images need. Sweep files are checked against
+    // them before a sweep starts (HyperparameterCatalog reads these constants), `aegrid train` before it trains.
+    /// <summary>Hidden layers at most: the deepest tutorial model has 3.</summary>
+    public const int MaxHiddenLayers = 16;
+    /// <summary>Units in one hidden layer at most: 20 times the input's 784 pixels.</summary>
+    public const int MaxLayerWidth = 16_384;
+    /// <summary>Epochs at most: the tutorials train 10 to 20.</summary>
+    public const int MaxEpochs = 10_000;
+    /// <summary>Batch size at most, whatever the dataset: MNIST's whole training split is 60,000 images.</summary>
+    public const int MaxBatchSize = 65_536;
+
+    /// <summary>Why <paramref name="sizes"/> cannot be a model's hidden layers, or null when they can.</summary>
+    public static string? HiddenSizesProblem(IReadOnlyList<int> sizes)
+    {
+        if (sizes.Count == 0) return "must list at least one layer size";
+        if (sizes.Count > MaxHiddenLayers)
+            return $"at most {MaxHiddenLayers} hidden layers, got {sizes.Count}";
+        foreach (var size in sizes)
+        {
+            if (size < 1) return $"every layer size must be positive, got {size} in [{string.Join(", ", sizes)}]";
+            if (size > MaxLayerWidth)
+                return $"a hidden layer may have at most {MaxLayerWidth} units, got {size} in [{string.Join(", ", sizes)}]";
+        }
+        return null;
+    }
 
     /// <summary>Returns a copy with every null member replaced by the architecture's tutorial default.</summary>
     /// <exception cref="InvalidHyperparameterException">The architecture is unknown.</exception>
@@ -73,12 +101,8 @@ public sealed record TrainingConfig
             if (!architecture.HasHiddenSizes)
                 throw new InvalidHyperparameterException("hidden_sizes",
                     $"{architecture.Name} has no configurable hidden layers (it applies to {string.Join(", ", ArchitectureRegistry.All.Where(a => a.HasHiddenSizes).Select(a => a.Name))})");
-            if (HiddenSizes.Count == 0)
-                throw new InvalidHyperparameterException("hidden_sizes", "must list at least one layer size");
-            foreach (var size in HiddenSizes)
-                if (size < 1)
-                    throw new InvalidHyperparameterException("hidden_sizes",
-                        $"every layer size must be positive, got {size} in [{string.Join(", ", HiddenSizes)}]");
+            if (HiddenSizesProblem(HiddenSizes) is { } problem)
+                throw new InvalidHyperparameterException("hidden_sizes", problem);
         }
         if (NoiseFactor is { } noise && !(noise >= 0 && double.IsFinite(noise)))
             throw new InvalidHyperparameterException("noise_factor", $"must be zero or a positive number, got {noise}");
@@ -89,12 +113,30 @@ public sealed record TrainingConfig
                 $"unknown optimizer '{Optimizer}'; known: {string.Join(", ", Optimizers)}");
         if (BatchSize is < 1)
             throw new InvalidHyperparameterException("batch_size", $"must be a positive integer, got {BatchSize}");
+        if (BatchSize > MaxBatchSize)
+            throw new InvalidHyperparameterException("batch_size", $"must be at most {MaxBatchSize}, got {BatchSize}");
         if (Epochs is < 1)
             throw new InvalidHyperparameterException("epochs", $"must be a positive integer, got {Epochs}");
+        if (Epochs > MaxEpochs)
+            throw new InvalidHyperparameterException("epochs", $"must be at most {MaxEpochs}, got {Epochs}");
         if (Limit is < 1)
             throw new InvalidHyperparameterException("limit", $"must be a positive number of training images, got {Limit}");
         if (Dataset is not null && string.IsNullOrWhiteSpace(Dataset))
             throw new InvalidHyperparameterException("dataset", "must name a dataset (mnist, fashion-mnist) or a directory, got an empty string");
+        // Last: it reads limit and dataset, which must be valid themselves first.
+        if (BatchSize is { } batch && TrainImages() is { } images && batch > images.Count)
+            throw new InvalidHyperparameterException("batch_size",
+                $"{batch} is more than the {images.Count} training images {images.Source}; a batch cannot be larger than the training set");
+    }
+
+    /// <summary>How many training images a trial will have, where that is known without reading the data: its limit,
+    /// else a known dataset's training split (the architecture's default dataset is always a known one).</summary>
+    (int Count, string Source)? TrainImages()
+    {
+        var dataset = Dataset ?? ArchitectureRegistry.Get(Architecture).Defaults.Dataset;
+        var known = DatasetCatalog.KnownTrainCount(dataset);
+        if (Limit is { } limit && (known is null || limit < known)) return (limit, $"(limit: {limit})");
+        return known is { } count ? (count, $"in {dataset}") : null;
     }
 
     /// <summary>The members that decide the shape of the model and optimiser state; a checkpoint only fits a config with the same.</summary>

@@ -40,9 +40,9 @@ public sealed class SweepSpecModelsValidationTests
     [Fact]
     public void Random_draws_are_validated_too()
     {
-        // Every draw above 784 (the input size) is refused by the Models; with 20 draws from [700, 900] one is.
-        var error = SpecText.Error("name: x\narchitecture: linear\nsearch: random\ntrials: 20\nspace:\n  encoding_dim: {int: [700, 900]}\n",
-            6, "space.encoding_dim", "must be between 1 and 784");
+        // Every batch larger than the 200 training images is refused by the Models; with 20 draws from [100, 300] one is.
+        var error = SpecText.Error("name: x\narchitecture: linear\nlimit: 200\nsearch: random\ntrials: 20\nspace:\n  batch_size: {int: [100, 300]}\n",
+            7, "space.batch_size", "a batch cannot be larger than the training set");
         Assert.Contains("(trial ", error.Message);
     }
 }

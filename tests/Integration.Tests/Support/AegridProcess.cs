@@ -44,6 +44,9 @@ public sealed class AegridProcess : IAsyncDisposable
         };
         info.ArgumentList.Add(CliPath);
         foreach (var a in args) info.ArgumentList.Add(a);
+        // A cluster silo reads only under its data roots; the sweeps tests submit name the fixture data by path.
+        if (args.Count > 0 && args[0] == "silo" && !args.Contains("--data-root"))
+            foreach (var a in new[] { "--data-root", RepoPaths.Fixtures }) info.ArgumentList.Add(a);
         if (environment is not null)
             foreach (var (k, v) in environment) info.Environment[k] = v;
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };

@@ -34,6 +34,7 @@ public sealed class InProcessGrid : IAsyncDisposable
                 GatewayPort = LoopbackPorts.Free(),
                 FastFailureDetection = true,
                 Training = new TrainingSiloOptions { Slots = slotsPerSilo, ThreadsPerSlot = 1 },
+                DataRoots = [RepoPaths.Fixtures], // cluster silos read only under their data roots; the tests' data lives here
             };
             var host = await SiloHostFactory.BuildAsync(settings, b => b.SetMinimumLevel(LogLevel.Warning));
             await host.StartAsync();

@@ -14,5 +14,6 @@ public static class RepoPaths
     }
 
     /// <summary>The small MNIST fixture (IDX files) the tests train on.</summary>
-    public static string MnistFixture => Path.Combine(Root, "tests", "fixtures", "mnist-small");
+    public static string Fixtures => Path.Combine(Root, "tests", "fixtures");
+    public static string MnistFixture => Path.Combine(Fixtures, "mnist-small");
 }

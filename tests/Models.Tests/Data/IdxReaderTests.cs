@@ -119,4 +119,42 @@ public sealed class IdxReaderTests
 
         Assert.Equal((600, 200, 28, 28), (summary.TrainCount, summary.TestCount, summary.Rows, summary.Columns));
     }
+
+    [Fact]
+    public void A_gzip_bomb_is_refused_after_reading_what_its_header_declares()
+    {
+        using var directory = TestData.NewTemporaryDirectory();
+        // A header for 10 images of 28×28 (7,856 bytes in all), then 256 MiB of zeros: about 256 KiB compressed.
+        var header = IdxFileBuilder.Images(10, 28, 28);
+        var path = directory.File("bomb.gz");
+        using (var file = File.Create(path))
+        using (var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.SmallestSize))
+        {
+            gzip.Write(header);
+            var zeros = new byte[1 << 20];
+            for (var i = 0; i < 256; i++) gzip.Write(zeros);
+        }
+        Assert.True(new FileInfo(path).Length < 1 << 20);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var error = Assert.Throws<DatasetFormatException>(() => IdxReader.ReadImages(path));
+
+        Assert.StartsWith(path + ": decompresses to more than the 7,856 bytes its IDX header declares", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed}: it inflated the bomb");
+    }
+
+    [Fact]
+    public void A_gzip_whose_header_declares_more_than_the_cap_is_refused_unread()
+    {
+        using var directory = TestData.NewTemporaryDirectory();
+        var header = IdxFileBuilder.Images(0, 28, 28);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), int.MaxValue);
+        var path = IdxFileBuilder.Write(directory.Path, "train-images-idx3-ubyte", header, gzip: true);
+
+        var error = Assert.Throws<DatasetFormatException>(() => IdxReader.ReadImages(path));
+
+        Assert.Contains("more than the 1,073,741,824 an IDX file may hold", error.Message);
+        Assert.StartsWith(path + ":", error.Message);
+    }
 }
