@@ -1,4 +1,5 @@
 using AeGrid.Grains.Hosting;
+using AeGrid.Silo.Security;
 using Microsoft.Extensions.Configuration;
 
 namespace AeGrid.Silo;
@@ -8,19 +9,24 @@ public static class SiloConfiguration
 {
     public static SiloSettings Bind(IConfiguration c)
     {
+        static string Key(string variable) => AeGridEnvironment.Key(variable);
         string? Get(string key) => c[key] ?? c[key.Replace('_', '-')] ?? c[key.ToLowerInvariant()] ?? c[key.ToLowerInvariant().Replace('_', '-')];
         int? Int(string key) => Get(key) is { } s ? int.TryParse(s, out var v) ? v
             : throw new FormatException($"{key.ToLowerInvariant()}: expected a whole number, got '{s}'") : null;
 
-        var store = Get("STORE") ?? Environment.GetEnvironmentVariable("AEGRID_CLUSTER")
-                    ?? throw new FormatException("store: set AEGRID_STORE (or --store) to a postgres://user:pass@host:port/db URL");
+        var store = Get("STORE") ?? AeGridEnvironment.Get(AeGridEnvironment.Cluster)
+                    ?? throw new FormatException("store: set AEGRID_STORE (or --store) to a postgres://user@host:port/db URL (its password: AEGRID_STORE_PASSWORD_FILE, PGPASSWORD or ~/.pgpass)");
         var defaults = new SiloSettings { Store = store };
         return defaults with
         {
             SiloPort = Int("SILO_PORT") ?? defaults.SiloPort,
             GatewayPort = Int("GATEWAY_PORT") ?? defaults.GatewayPort,
             AdvertisedAddress = Get("ADVERTISED_ADDRESS") ?? Environment.GetEnvironmentVariable("POD_IP") ?? defaults.AdvertisedAddress,
-            ClusterId = Get("CLUSTER_ID") ?? defaults.ClusterId,
+            ClusterId = Get(Key(AeGridEnvironment.ClusterId)) ?? defaults.ClusterId,
+            ServiceId = Get(Key(AeGridEnvironment.ServiceId)) ?? defaults.ServiceId,
+            StorePasswordFile = Get(Key(AeGridEnvironment.StorePasswordFile)),
+            Transport = new ClusterTlsSettings(Get(Key(AeGridEnvironment.TlsCert)), Get(Key(AeGridEnvironment.TlsKey)),
+                Get(Key(AeGridEnvironment.TlsCa)), AeGridEnvironment.IsOn(Get(Key(AeGridEnvironment.Insecure)))),
             OtlpEndpoint = Get("OTLP_ENDPOINT"),
             ShutdownGrace = Int("SHUTDOWN_GRACE") is { } grace ? TimeSpan.FromSeconds(grace) : defaults.ShutdownGrace,
             Training = new TrainingSiloOptions

@@ -1,6 +1,7 @@
 using System.Net;
 using AeGrid.Grains.Hosting;
 using AeGrid.Grains.Store;
+using AeGrid.Silo.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,7 +21,9 @@ public static class SiloHostFactory
     public static async Task<IHost> BuildAsync(SiloSettings settings, Action<ILoggingBuilder>? logging = null, CancellationToken ct = default,
         Action<IServiceCollection>? configureServices = null)
     {
-        var location = StoreLocation.Parse(settings.Store);
+        var location = StorePasswordFile.Apply(StoreLocation.Parse(settings.Store), settings.StorePasswordFile);
+        // Before the database: a cluster silo without TLS (or an explicit --insecure) must not start at all.
+        var tls = settings.Local ? null : (settings.Transport ?? throw new ClusterSecurityException(ClusterTlsSettings.MissingMessage)).Resolve();
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         if (logging is not null) logging(builder.Logging);
@@ -59,6 +62,7 @@ public static class SiloHostFactory
                 var connectionString = ((StoreLocation.Postgres)location).ConnectionString;
                 silo.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = connectionString; });
                 silo.UseAdoNetReminderService(o => { o.Invariant = "Npgsql"; o.ConnectionString = connectionString; });
+                if (tls is not null) silo.UseClusterTls(tls);
                 silo.ConfigureEndpoints(IPAddress.Parse(settings.AdvertisedAddress), settings.SiloPort, settings.GatewayPort,
                     listenOnAnyHostAddress: settings.AdvertisedAddress != "127.0.0.1");
             }

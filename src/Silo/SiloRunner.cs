@@ -1,3 +1,5 @@
+using AeGrid.Grains.Store;
+using AeGrid.Silo.Security;
 using Microsoft.Extensions.Hosting;
 
 namespace AeGrid.Silo;
@@ -5,7 +7,8 @@ namespace AeGrid.Silo;
 /// <summary>Runs a silo until SIGTERM/SIGINT, then stops gracefully (trials checkpoint and hand off within the grace).</summary>
 public static class SiloRunner
 {
-    /// <summary>Returns the process exit code: 0 after a clean stop, 1 when the silo could not start (the reason on one line).</summary>
+    /// <summary>Returns the process exit code: 0 after a clean stop, 2 for settings to fix (TLS, password file, store URL),
+    /// 1 when the silo could not start otherwise (the reason on one line, passwords scrubbed).</summary>
     public static async Task<int> RunAsync(SiloSettings settings, CancellationToken ct = default)
     {
         IHost host;
@@ -13,6 +16,12 @@ public static class SiloRunner
         {
             host = await SiloHostFactory.BuildAsync(settings, ct: ct);
             await host.StartAsync(ct);
+        }
+        catch (Exception e) when (e is ClusterSecurityException or FormatException)
+        {
+            // Settings the operator must fix (TLS, password file, store URL): exit 2, like every other bad input.
+            Console.Error.WriteLine($"aegrid silo: {SecretText.Scrub(e.Message)}");
+            return 2;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -30,7 +39,10 @@ public static class SiloRunner
 /// <summary>One line a user can act on, from whatever start-up threw (the interesting part is often an inner exception).</summary>
 public static class StartupErrors
 {
-    public static string Describe(Exception e)
+    /// <summary>The one line, with any known store password blanked out (library messages may quote a connection string).</summary>
+    public static string Describe(Exception e) => SecretText.Scrub(DescribeRaw(e)).ReplaceLineEndings(" ");
+
+    static string DescribeRaw(Exception e)
     {
         var innermost = e;
         while (innermost.InnerException is not null && innermost is AggregateException or TypeInitializationException
@@ -39,6 +51,9 @@ public static class StartupErrors
         return innermost switch
         {
             System.Net.Sockets.SocketException s => $"{s.Message} (is PostgreSQL running and reachable?)",
+            // 28P01 wrong password, 28000 no pg_hba entry / no password given.
+            Npgsql.PostgresException { SqlState: "28P01" or "28000" } p =>
+                $"{p.Message} (the store's password comes from the URL, --store-password-file, PGPASSWORD or ~/.pgpass)",
             _ when innermost.GetType().Name == "NpgsqlException" => $"{innermost.Message} (is PostgreSQL running and reachable?)",
             _ => innermost.Message,
         };

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using AeGrid.Client.Cli;
 using AeGrid.Grains.Store;
 using AeGrid.Silo;
+using AeGrid.Silo.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,8 +12,8 @@ using Orleans.Configuration;
 namespace AeGrid.Client.Grid;
 
 /// <summary>
-/// A connection to a grid: either a client of a running cluster (its membership in PostgreSQL), or, with no cluster
-/// named, a silo hosted in this process on the local store. Commands use <see cref="Grains"/> either way.
+/// A connection to a grid: either a client of a running cluster (gateways from its membership in PostgreSQL, or named
+/// with --gateway), or, with no cluster named, a silo hosted in this process on the local store. Commands use <see cref="Grains"/> either way.
 /// </summary>
 internal sealed class GridSession : IAsyncDisposable
 {
@@ -33,20 +34,18 @@ internal sealed class GridSession : IAsyncDisposable
         Environment.GetEnvironmentVariable("AEGRID_STORE")
         ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".aegrid", "aegrid.db");
 
-    /// <summary>Connects to the cluster whose membership lives in <paramref name="cluster"/> (a PostgreSQL URL).</summary>
-    public static async Task<GridSession> ConnectAsync(string cluster, CancellationToken ct)
+    /// <summary>Connects to a running cluster as a client, through its membership table or the named gateways.</summary>
+    public static async Task<GridSession> ConnectAsync(ClusterClientSettings settings, CancellationToken ct)
     {
-        StoreLocation location;
-        try { location = StoreLocation.Parse(cluster); }
-        catch (FormatException e) { throw CliException.InvalidInput($"--cluster: {e.Message}"); }
-        if (location is not StoreLocation.Postgres postgres)
-            throw CliException.InvalidInput($"--cluster must name the PostgreSQL that holds the cluster (postgres://…), got {location}");
+        var gateways = settings.Gateways.Count > 0 ? await GatewayEndpoints.ResolveAsync(settings.Gateways, ct) : null;
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.UseOrleansClient(client =>
         {
-            client.Configure<ClusterOptions>(o => { o.ClusterId = "aegrid"; o.ServiceId = "aegrid"; });
-            client.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = postgres.ConnectionString; });
+            client.Configure<ClusterOptions>(o => { o.ClusterId = settings.ClusterId; o.ServiceId = settings.ServiceId; });
+            if (gateways is not null) client.UseStaticClustering(gateways);
+            else client.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = settings.Membership!.ConnectionString; });
+            if (settings.Tls is not null) client.UseClusterTls(settings.Tls);
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
             client.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
         });
@@ -60,7 +59,7 @@ internal sealed class GridSession : IAsyncDisposable
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             host.Dispose();
-            throw CliException.Failure($"cannot reach the cluster at {location}: {StartupErrors.Describe(e)}");
+            throw CliException.Failure($"cannot reach the cluster at {settings.Describe()}: {ConnectionFailure.Describe(e, settings)}");
         }
         return new GridSession(host, host.Services.GetRequiredService<IClusterClient>(), isLocal: false);
     }
@@ -86,16 +85,25 @@ internal sealed class GridSession : IAsyncDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw CliException.Failure($"cannot start the local silo on {store}: {StartupErrors.Describe(e)}");
+            throw e is FormatException or ClusterSecurityException
+                ? CliException.InvalidInput($"--store: {SecretText.Scrub(e.Message)}")
+                : CliException.Failure($"cannot start the local silo on {Shown(store)}: {StartupErrors.Describe(e)}");
         }
         return new GridSession(host, host.Services.GetRequiredService<IGrainFactory>(), isLocal: true);
     }
 
-    /// <summary>--cluster (or AEGRID_CLUSTER) → a client; otherwise a local silo on --store or the default store.</summary>
-    public static Task<GridSession> OpenAsync(string? cluster, string? store, CancellationToken ct) =>
+    /// <summary>Cluster settings (from --cluster or --gateway) → a client; otherwise a local silo on --store or the default store.</summary>
+    public static Task<GridSession> OpenAsync(ClusterClientSettings? cluster, string? store, CancellationToken ct) =>
         cluster is not null
             ? ConnectAsync(cluster, ct)
             : StartLocalAsync(store ?? DefaultLocalStore, slots: 0, threads: null, device: "cpu", logging: null, ct);
+
+    /// <summary>A store for messages: parsed so its password is masked; never the raw text, which may hold one.</summary>
+    static string Shown(string store)
+    {
+        try { return StoreLocation.Parse(store).ToString(); }
+        catch (FormatException) { return "the given store"; }
+    }
 
     static int FreePort()
     {

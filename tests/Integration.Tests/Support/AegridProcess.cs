@@ -32,6 +32,11 @@ public sealed class AegridProcess : IAsyncDisposable
         return at >= 0 && at + 1 < Arguments.Count ? Arguments[at + 1] : null;
     }
 
+    public const string InsecureVariable = "AEGRID_INSECURE";
+
+    /// <summary>An environment that leaves out the tests' default AEGRID_INSECURE=1.</summary>
+    public static Dictionary<string, string> WithoutInsecure() => new() { [InsecureVariable] = "" };
+
     public static string CliPath => Path.Combine(AppContext.BaseDirectory, "aegrid.dll");
 
     public static AegridProcess Start(string name, IReadOnlyList<string> args, IDictionary<string, string>? environment = null)
@@ -44,8 +49,15 @@ public sealed class AegridProcess : IAsyncDisposable
         };
         info.ArgumentList.Add(CliPath);
         foreach (var a in args) info.ArgumentList.Add(a);
+        // Cluster silos and clients refuse plain text unless told; the tests' clusters live on loopback, so they say so.
+        // TLS options on the command line override it; a test that must run without it passes AEGRID_INSECURE = "".
+        info.Environment[InsecureVariable] = "1";
         if (environment is not null)
-            foreach (var (k, v) in environment) info.Environment[k] = v;
+            foreach (var (k, v) in environment)
+            {
+                if (v.Length == 0) info.Environment.Remove(k);
+                else info.Environment[k] = v;
+            }
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var wrapper = new AegridProcess(name, process, args.ToList());
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (wrapper._stdout) wrapper._stdout.AppendLine(e.Data); };
@@ -57,7 +69,8 @@ public sealed class AegridProcess : IAsyncDisposable
         return wrapper;
     }
 
-    /// <summary>Runs a CLI command to completion and returns (exit code, stdout, stderr).</summary>
+    /// <summary>Runs a CLI command to completion and returns (exit code, stdout, stderr). An empty value in
+    /// <paramref name="environment"/> removes that variable.</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IReadOnlyList<string> args, TimeSpan timeout,
         IDictionary<string, string>? environment = null)
     {

@@ -1,0 +1,32 @@
+using AeGrid.Silo;
+
+namespace AeGrid.Client.Grid;
+
+/// <summary>Why a client could not join the cluster, in words that point at the likely fix: TLS trust, plain text against
+/// a TLS cluster, or an unreachable database/gateway. Passwords are scrubbed from whatever the libraries said.</summary>
+internal static class ConnectionFailure
+{
+    public static string Describe(Exception e, ClusterClientSettings settings)
+    {
+        var said = StartupErrors.Describe(e);
+        if (settings.Tls?.LastRejection is { } rejection)
+            return $"{rejection}; check --tls-ca (the cluster's CA bundle)";
+        if (!LooksLikeAGatewayProblem(e)) return said;
+        return settings.Tls is null
+            ? $"{said} (if the cluster uses TLS it refuses plain-text clients: give --tls-cert, --tls-key and --tls-ca)"
+            : $"{said} (if the gateways are up, they refused this client's certificate: is --tls-cert signed by the cluster's CA?)";
+    }
+
+    /// <summary>Orleans reports a refused or broken gateway connection as a connection or gateway error, wrapped.</summary>
+    static bool LooksLikeAGatewayProblem(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            if (x is Orleans.Runtime.Messaging.ConnectionFailedException or Orleans.Runtime.SiloUnavailableException or TimeoutException
+                or OperationCanceledException or System.IO.IOException)
+                return true;
+            if (x.GetType().Name.Contains("Gateway", StringComparison.Ordinal)) return true;
+        }
+        return false;
+    }
+}
