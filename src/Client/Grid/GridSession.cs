@@ -40,6 +40,12 @@ internal sealed class GridSession : IAsyncDisposable
         var gateways = settings.Gateways.Count > 0 ? await GatewayEndpoints.ResolveAsync(settings.Gateways, ct) : null;
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
+        var handshakes = new HandshakeWatch();
+        builder.Logging.AddProvider(handshakes);
+        // AEGRID_DEBUG=1: Orleans' own warnings (refused handshakes, dropped gateways) on stderr, to diagnose a connection.
+        if (Output.ErrorReport.Debugging)
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
+                .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o => { o.ClusterId = settings.ClusterId; o.ServiceId = settings.ServiceId; });
@@ -52,14 +58,15 @@ internal sealed class GridSession : IAsyncDisposable
         var host = builder.Build();
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, handshakes.GiveUp);
             timeout.CancelAfter(TimeSpan.FromSeconds(30));
             await host.StartAsync(timeout.Token);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             host.Dispose();
-            throw CliException.Failure($"cannot reach the cluster at {settings.Describe()}: {ConnectionFailure.Describe(e, settings)}");
+            var reason = handshakes.GaveUp ? ConnectionFailure.ClosedInHandshake(settings) : ConnectionFailure.Describe(e, settings);
+            throw CliException.Failure($"cannot reach the cluster at {settings.Describe()}: {reason}");
         }
         return new GridSession(host, host.Services.GetRequiredService<IClusterClient>(), isLocal: false);
     }
