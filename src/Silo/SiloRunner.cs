@@ -42,6 +42,8 @@ public static class StartupErrors
     /// <summary>The one line, with any known store password blanked out (library messages may quote a connection string).</summary>
     public static string Describe(Exception e) => SecretText.Scrub(DescribeRaw(e)).ReplaceLineEndings(" ");
 
+    const string PasswordSources = "the store's password comes from the URL, --store-password-file, PGPASSWORD or ~/.pgpass";
+
     static string DescribeRaw(Exception e)
     {
         var innermost = e;
@@ -52,8 +54,8 @@ public static class StartupErrors
         {
             System.Net.Sockets.SocketException s => $"{s.Message} (is PostgreSQL running and reachable?)",
             // 28P01 wrong password, 28000 no pg_hba entry / no password given.
-            Npgsql.PostgresException { SqlState: "28P01" or "28000" } p =>
-                $"{p.Message} (the store's password comes from the URL, --store-password-file, PGPASSWORD or ~/.pgpass)",
+            Npgsql.PostgresException { SqlState: "28P01" or "28000" } p => $"{p.Message} ({PasswordSources})",
+            Npgsql.NpgsqlException n when n.Message.Contains("password", StringComparison.OrdinalIgnoreCase) => $"{n.Message} ({PasswordSources})",
             _ when innermost.GetType().Name == "NpgsqlException" => $"{innermost.Message} (is PostgreSQL running and reachable?)",
             _ => innermost.Message,
         };
