@@ -13,7 +13,8 @@ namespace AeGrid.Integration.Tests;
 
 /// <summary>
 /// Mutual TLS with real processes: two `aegrid silo` processes with certificates from a CA made for the test, a sweep
-/// submitted and watched by TLS clients (the watcher through --gateway only, with no database named), and the clients
+/// submitted and watched by TLS clients through --gateway only (no database named), read through the membership table,
+/// and the clients
 /// the cluster must refuse: plain text, no certificate, a certificate from another CA.
 /// </summary>
 [Collection(PostgresServer.CollectionName)]
@@ -51,7 +52,8 @@ public sealed class TlsClusterTests(PostgresServer server, ITestOutputHelper out
             foreach (var silo in silos) await silo.WaitForOutputAsync("aegrid silo: running", TimeSpan.FromSeconds(180));
             output.WriteLine($"silos up after {clock.Elapsed.TotalSeconds:0.0} s");
 
-            // (a) Submitted through the membership table, watched through the gateways alone: both over TLS.
+            // (a) Submitted and watched through the gateways alone (no database named anywhere), both over TLS; then
+            // read through the membership table, over TLS too.
             var spec = SweepFiles.Write(folder.Path, "tls", SweepFiles.Tiny("tls", """
                 architecture: linear
                 epochs: 1
@@ -60,18 +62,22 @@ public sealed class TlsClusterTests(PostgresServer server, ITestOutputHelper out
                 space:
                   lr: [0.001, 0.003, 0.01, 0.03]
                 """));
-            var submit = await AegridProcess.RunAsync(["sweep", "submit", spec, "--cluster", url, "--json", .. Tls(client, bundle)],
-                CliTimeout, AegridProcess.WithoutInsecure());
+            var noDatabase = new Dictionary<string, string> { [AegridProcess.InsecureVariable] = "", ["AEGRID_CLUSTER"] = "" };
+            var submit = await AegridProcess.RunAsync(["sweep", "submit", spec, "--json", .. gateways, .. Tls(client, bundle)], CliTimeout, noDatabase);
             Assert.True(submit.ExitCode == 0, submit.Stderr);
             var id = JsonDocument.Parse(submit.Stdout).RootElement.GetProperty("id").GetString()!;
             var watch = await AegridProcess.RunAsync(["sweep", "watch", id, "--json", .. gateways, .. Tls(client, bundle)],
-                TimeSpan.FromMinutes(4), new Dictionary<string, string> { [AegridProcess.InsecureVariable] = "", ["AEGRID_CLUSTER"] = "" });
+                TimeSpan.FromMinutes(4), noDatabase);
             Assert.True(watch.ExitCode == 0, watch.Stderr);
             var result = JsonDocument.Parse(watch.Stdout.Trim().Split('\n')[^1]).RootElement;
             Assert.Equal("completed", result.GetProperty("state").GetString());
             Assert.Equal(4, result.GetProperty("counts").GetProperty("completed").GetInt32());
             // Trials on both silos: the sweep's calls crossed silo-to-silo connections, which are TLS too.
             Assert.Equal(2, (await StoreQueries.AttemptsAsync(database)).Select(a => a.Silo).Distinct().Count());
+            var status = await AegridProcess.RunAsync(["sweep", "status", id, "--cluster", url, "--json", .. Tls(client, bundle)],
+                CliTimeout, AegridProcess.WithoutInsecure());
+            Assert.True(status.ExitCode == 0, status.Stderr);
+            Assert.Equal(4, JsonDocument.Parse(status.Stdout).RootElement.GetProperty("trials").GetArrayLength());
             output.WriteLine($"sweep done after {clock.Elapsed.TotalSeconds:0.0} s");
 
             // (b) A plain-text client is refused by the gateways.
