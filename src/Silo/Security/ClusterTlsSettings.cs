@@ -55,6 +55,8 @@ public sealed record ClusterTlsSettings(string? Cert, string? Key, string? Ca, b
             }
             else
             {
+                if (keyPath is null && !File.ReadAllText(certPath).Contains("PRIVATE KEY-----", StringComparison.Ordinal))
+                    throw new ClusterSecurityException($"--tls-cert: {certPath}: has no private key: give it with --tls-key");
                 using var pem = X509Certificate2.CreateFromPemFile(certPath, keyPath);
                 // A key read from PEM is ephemeral; a PKCS#12 round trip gives SslStream a key it can use on every platform.
                 certificate = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
