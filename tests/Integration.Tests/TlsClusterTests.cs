@@ -21,6 +21,10 @@ namespace AeGrid.Integration.Tests;
 public sealed class TlsClusterTests(PostgresServer server, ITestOutputHelper output)
 {
     static readonly TimeSpan CliTimeout = TimeSpan.FromSeconds(120);
+    /// <summary>Not the default id: clients must take theirs from AEGRID_CLUSTER_ID, as the silos take --cluster-id.</summary>
+    const string ClusterId = "aegrid-tls";
+    /// <summary>Client environment: the cluster id, and no AEGRID_INSECURE (the test helper's default).</summary>
+    static readonly Dictionary<string, string> Secure = new() { [AegridProcess.InsecureVariable] = "", ["AEGRID_CLUSTER_ID"] = ClusterId };
 
     [Fact]
     public async Task Tls_cluster_runs_a_sweep_for_tls_clients_and_refuses_clients_without_its_certificates()
@@ -46,7 +50,7 @@ public sealed class TlsClusterTests(PostgresServer server, ITestOutputHelper out
                 silos.Add(AegridProcess.Start($"silo{i}",
                 [
                     "silo", "--store", url, "--slots", "1", "--threads", "1", "--fast-failure-detection",
-                    "--silo-port", LoopbackPorts.Free().ToString(), "--gateway-port", gatewayPorts[i].ToString(),
+                    "--silo-port", LoopbackPorts.Free().ToString(), "--gateway-port", gatewayPorts[i].ToString(), "--cluster-id", ClusterId,
                     .. Tls(ca.WriteIssued(folder.Path, $"silo{i}"), bundle),
                 ], AegridProcess.WithoutInsecure()));
             foreach (var silo in silos) await silo.WaitForOutputAsync("aegrid silo: running", TimeSpan.FromSeconds(180));
@@ -62,7 +66,7 @@ public sealed class TlsClusterTests(PostgresServer server, ITestOutputHelper out
                 space:
                   lr: [0.001, 0.003, 0.01, 0.03]
                 """));
-            var noDatabase = new Dictionary<string, string> { [AegridProcess.InsecureVariable] = "", ["AEGRID_CLUSTER"] = "" };
+            var noDatabase = new Dictionary<string, string>(Secure) { ["AEGRID_CLUSTER"] = "" };
             var submit = await AegridProcess.RunAsync(["sweep", "submit", spec, "--json", .. gateways, .. Tls(client, bundle)], CliTimeout, noDatabase);
             Assert.True(submit.ExitCode == 0, submit.Stderr);
             var id = JsonDocument.Parse(submit.Stdout).RootElement.GetProperty("id").GetString()!;
@@ -75,17 +79,17 @@ public sealed class TlsClusterTests(PostgresServer server, ITestOutputHelper out
             // Trials on both silos: the sweep's calls crossed silo-to-silo connections, which are TLS too.
             Assert.Equal(2, (await StoreQueries.AttemptsAsync(database)).Select(a => a.Silo).Distinct().Count());
             var status = await AegridProcess.RunAsync(["sweep", "status", id, "--cluster", url, "--json", .. Tls(client, bundle)],
-                CliTimeout, AegridProcess.WithoutInsecure());
+                CliTimeout, Secure);
             Assert.True(status.ExitCode == 0, status.Stderr);
             Assert.Equal(4, JsonDocument.Parse(status.Stdout).RootElement.GetProperty("trials").GetArrayLength());
             output.WriteLine($"sweep done after {clock.Elapsed.TotalSeconds:0.0} s");
 
             // (b) A plain-text client is refused by the gateways.
-            var plain = await AegridProcess.RunAsync(["sweep", "list", .. gateways, "--insecure"], CliTimeout);
+            var plain = await AegridProcess.RunAsync(["sweep", "list", .. gateways, "--insecure"], CliTimeout, Secure);
             AssertRefused(plain, "plain text");
             // (b) A client with no certificate of its own does not start: the line names the missing option.
             var noCertificate = await AegridProcess.RunAsync(["sweep", "list", .. gateways, "--tls-ca", bundle], CliTimeout,
-                AegridProcess.WithoutInsecure());
+                Secure);
             Assert.Equal(2, noCertificate.ExitCode);
             Assert.Contains("--tls-cert", Assert.Single(Lines(noCertificate.Stderr)));
             // (b) ...and the gateway itself hangs up on a TLS handshake that presents no certificate, while it keeps a
@@ -95,11 +99,11 @@ public sealed class TlsClusterTests(PostgresServer server, ITestOutputHelper out
                 Assert.False(await GatewayHangsUpAsync(gatewayPorts[0], member, TimeSpan.FromSeconds(3)));
             // (c) A certificate from another CA is refused by the gateway, though the client trusts the cluster's CA.
             var foreign = await AegridProcess.RunAsync(["sweep", "list", .. gateways, .. Tls(stranger, bundle)], CliTimeout,
-                AegridProcess.WithoutInsecure());
+                Secure);
             AssertRefused(foreign, "certificate from another CA");
             // (c) And a client refuses gateways its own bundle does not vouch for, saying so.
             var distrustful = await AegridProcess.RunAsync(["sweep", "list", .. gateways, .. Tls(client, otherBundle)], CliTimeout,
-                AegridProcess.WithoutInsecure());
+                Secure);
             AssertRefused(distrustful, "gateway outside its CA");
             Assert.Contains("not signed by the cluster's CA", distrustful.Stderr);
             output.WriteLine($"refusals checked after {clock.Elapsed.TotalSeconds:0.0} s");
@@ -121,7 +125,7 @@ public sealed class TlsClusterTests(PostgresServer server, ITestOutputHelper out
     {
         // Checked before the database is touched: this one does not exist.
         var store = $"postgres://postgres@127.0.0.1:{LoopbackPorts.Free()}/nothing";
-        var run = await AegridProcess.RunAsync(["silo", "--store", store], CliTimeout, AegridProcess.WithoutInsecure());
+        var run = await AegridProcess.RunAsync(["silo", "--store", store], CliTimeout, Secure);
         Assert.Equal(2, run.ExitCode);
         var line = Assert.Single(Lines(run.Stderr));
         Assert.Contains("--tls-cert", line);
@@ -129,7 +133,7 @@ public sealed class TlsClusterTests(PostgresServer server, ITestOutputHelper out
         Assert.Contains("AEGRID_TLS_CERT", line);
 
         var missing = await AegridProcess.RunAsync(["silo", "--store", store, "--tls-cert", "/no/such.crt", "--tls-ca", "/no/ca.pem"],
-            CliTimeout, AegridProcess.WithoutInsecure());
+            CliTimeout, Secure);
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("--tls-cert: /no/such.crt: no such file", Assert.Single(Lines(missing.Stderr)));
     }

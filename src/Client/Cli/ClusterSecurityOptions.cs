@@ -19,7 +19,7 @@ internal sealed class ClusterSecurityOptions
         $"PEM bundle of the cluster's CA (or pinned certificates); peers must be signed by it [default: ${AeGridEnvironment.TlsCa}]");
     public Option<bool> Insecure { get; } = new("--insecure")
     {
-        Description = $"Cluster traffic in plain text, without TLS: only on a network you trust [default: ${AeGridEnvironment.Insecure}=1]",
+        Description = $"Cluster traffic in plain text, without TLS: only on a network you trust (or {AeGridEnvironment.Insecure}=1)",
     };
     public Option<string?> ClusterId { get; } = new("--cluster-id")
     {
