@@ -17,13 +17,17 @@ internal static class ConnectionFailure
             : $"{said} (if the gateways are up, they refused this client's certificate: is --tls-cert signed by the cluster's CA?)";
     }
 
-    /// <summary>The gateways kept closing connections during the handshake: a TLS mismatch of some kind.</summary>
-    public static string ClosedInHandshake(ClusterClientSettings settings) =>
-        settings.Tls?.LastRejection is { } rejection ? $"{rejection}; check --tls-ca (the cluster's CA bundle)"
-        : settings.Tls is null ? "the gateways closed every connection during the handshake: a cluster with TLS refuses plain-text " +
-                                 "clients (give --tls-cert, --tls-key and --tls-ca)"
-        : "the gateways closed every connection during the TLS handshake: they refused this client's certificate " +
-          "(is --tls-cert signed by the cluster's CA?), or the cluster runs without TLS";
+    /// <summary>The gateways kept closing connections during the handshake: a TLS mismatch, or another cluster id (the
+    /// gateway closes the connection in both cases, so the line names both).</summary>
+    public static string ClosedInHandshake(ClusterClientSettings settings)
+    {
+        var otherCluster = $"or the cluster's id is not '{settings.ClusterId}' (--cluster-id, AEGRID_CLUSTER_ID)";
+        return settings.Tls?.LastRejection is { } rejection ? $"{rejection}; check --tls-ca (the cluster's CA bundle)"
+            : settings.Tls is null ? "the gateways closed every connection during the handshake: a cluster with TLS refuses " +
+                                     $"plain-text clients (give --tls-cert, --tls-key and --tls-ca), {otherCluster}"
+            : "the gateways closed every connection during the TLS handshake: they refused this client's certificate " +
+              $"(is --tls-cert signed by the cluster's CA?), the cluster runs without TLS, {otherCluster}";
+    }
 
     /// <summary>Orleans reports a refused or broken gateway connection as a connection or gateway error, wrapped.</summary>
     static bool LooksLikeAGatewayProblem(Exception e)
