@@ -19,4 +19,9 @@ catch (FormatException e)
     Console.Error.WriteLine($"aegrid silo: {e.Message}");
     return 2;
 }
+if (SiloSettingsCheck.Problem(settings) is { } problem)
+{
+    Console.Error.WriteLine($"aegrid silo: {problem}");
+    return 2;
+}
 return await SiloRunner.RunAsync(settings);

@@ -9,10 +9,11 @@ public static class SiloConfiguration
 {
     public static SiloSettings Bind(IConfiguration c)
     {
-        static string Key(string variable) => AeGridEnvironment.Key(variable);
         string? Get(string key) => c[key] ?? c[key.Replace('_', '-')] ?? c[key.ToLowerInvariant()] ?? c[key.ToLowerInvariant().Replace('_', '-')];
         int? Int(string key) => Get(key) is { } s ? int.TryParse(s, out var v) ? v
             : throw new FormatException($"{key.ToLowerInvariant()}: expected a whole number, got '{s}'") : null;
+
+        static string Key(string variable) => AeGridEnvironment.Key(variable);
 
         var store = Get("STORE") ?? AeGridEnvironment.Get(AeGridEnvironment.Cluster)
                     ?? throw new FormatException("store: set AEGRID_STORE (or --store) to a postgres://user@host:port/db URL (its password: AEGRID_STORE_PASSWORD_FILE, PGPASSWORD or ~/.pgpass)");

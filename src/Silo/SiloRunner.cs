@@ -1,5 +1,4 @@
 using AeGrid.Grains.Store;
-using AeGrid.Silo.Security;
 using Microsoft.Extensions.Hosting;
 
 namespace AeGrid.Silo;
@@ -7,8 +6,7 @@ namespace AeGrid.Silo;
 /// <summary>Runs a silo until SIGTERM/SIGINT, then stops gracefully (trials checkpoint and hand off within the grace).</summary>
 public static class SiloRunner
 {
-    /// <summary>Returns the process exit code: 0 after a clean stop, 2 for settings to fix (TLS, password file, store URL),
-    /// 1 when the silo could not start otherwise (the reason on one line, passwords scrubbed).</summary>
+    /// <summary>Returns the process exit code: 0 after a clean stop, 1 when the silo could not start (the reason on one line).</summary>
     public static async Task<int> RunAsync(SiloSettings settings, CancellationToken ct = default)
     {
         IHost host;
@@ -16,12 +14,6 @@ public static class SiloRunner
         {
             host = await SiloHostFactory.BuildAsync(settings, ct: ct);
             await host.StartAsync(ct);
-        }
-        catch (Exception e) when (e is ClusterSecurityException or FormatException)
-        {
-            // Settings the operator must fix (TLS, password file, store URL): exit 2, like every other bad input.
-            Console.Error.WriteLine($"aegrid silo: {SecretText.Scrub(e.Message)}");
-            return 2;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -64,7 +64,7 @@ internal sealed class SiloCommand : Command, ICommandWithExamples
             ClusterId = _security.ClusterIdOf(p),
             ServiceId = _security.ServiceIdOf(p),
             StorePasswordFile = _security.StorePasswordFileOf(p),
-            // Resolved (certificates loaded, or refused) by the host before anything starts: exit 2 with one line.
+            // Checked (certificates loaded, or refused) below, before anything starts: exit 2 with one line.
             Transport = _security.Transport(p),
             Training = new TrainingSiloOptions
             {
@@ -77,6 +77,7 @@ internal sealed class SiloCommand : Command, ICommandWithExamples
                 SweepReminderPeriod = TimeSpan.FromSeconds(Positive(p.GetValue(_reminder), 60, "--sweep-reminder")),
             },
         };
+        if (SiloSettingsCheck.Problem(settings) is { } problem) throw CliException.InvalidInput(problem);
         return SiloRunner.RunAsync(settings, context.Cancel);
     }
 

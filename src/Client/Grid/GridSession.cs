@@ -92,9 +92,7 @@ internal sealed class GridSession : IAsyncDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw e is FormatException or ClusterSecurityException
-                ? CliException.InvalidInput($"--store: {SecretText.Scrub(e.Message)}")
-                : CliException.Failure($"cannot start the local silo on {Shown(store)}: {StartupErrors.Describe(e)}");
+            throw CliException.Failure($"cannot start the local silo on {store}: {StartupErrors.Describe(e)}");
         }
         return new GridSession(host, host.Services.GetRequiredService<IGrainFactory>(), isLocal: true);
     }
@@ -104,13 +102,6 @@ internal sealed class GridSession : IAsyncDisposable
         cluster is not null
             ? ConnectAsync(cluster, ct)
             : StartLocalAsync(store ?? DefaultLocalStore, slots: 0, threads: null, device: "cpu", logging: null, ct);
-
-    /// <summary>A store for messages: parsed so its password is masked; never the raw text, which may hold one.</summary>
-    static string Shown(string store)
-    {
-        try { return StoreLocation.Parse(store).ToString(); }
-        catch (FormatException) { return "the given store"; }
-    }
 
     static int FreePort()
     {

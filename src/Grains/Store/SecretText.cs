@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
 
 namespace AeGrid.Grains.Store;
 
@@ -7,7 +8,7 @@ namespace AeGrid.Grains.Store;
 /// scrubber that blanks them out of any text about to be printed: error lines and exception messages from libraries
 /// (Npgsql, Orleans) that might quote a connection string.
 /// </summary>
-public static class SecretText
+public static partial class SecretText
 {
     const string Mask = "***";
     static readonly ConcurrentDictionary<string, byte> Known = new(StringComparer.Ordinal);
@@ -21,12 +22,20 @@ public static class SecretText
         Known.TryAdd(Uri.EscapeDataString(secret), 0);
     }
 
-    /// <summary><paramref name="text"/> with every known password replaced by ***.</summary>
+    /// <summary><paramref name="text"/> with every known password replaced by ***, and so is anything shaped like one
+    /// (a URL's user:password@, a Password=… key), which covers a store location that failed to parse.</summary>
     public static string Scrub(string text)
     {
         Register(Environment.GetEnvironmentVariable("PGPASSWORD"));
         foreach (var secret in Known.Keys.OrderByDescending(k => k.Length))
             text = text.Replace(secret, Mask, StringComparison.Ordinal);
-        return text;
+        text = UrlPassword().Replace(text, "$1" + Mask + "@");
+        return KeyValuePassword().Replace(text, "$1" + Mask);
     }
+
+    [GeneratedRegex(@"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]*:)[^@\s]+@")]
+    private static partial Regex UrlPassword();
+
+    [GeneratedRegex(@"(\b(?:Password|Pwd)\s*=\s*)(?!\*\*\*)[^;\s]+", RegexOptions.IgnoreCase)]
+    private static partial Regex KeyValuePassword();
 }

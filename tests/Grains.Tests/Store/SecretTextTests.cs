@@ -32,4 +32,13 @@ public sealed class SecretTextTests
         StoreLocation.Parse("postgres://u:ab@db/grid");
         Assert.Equal("about the table", SecretText.Scrub("about the table"));
     }
+
+    [Fact]
+    public void Passwords_in_text_that_was_never_parsed_are_masked_by_their_shape()
+    {
+        Assert.Equal("cannot start on postgres://aegrid:***@db:5432/x?bad=%%",
+            SecretText.Scrub("cannot start on postgres://aegrid:NeverParsed1@db:5432/x?bad=%%"));
+        Assert.Equal("Host=db;Username=u;Password=***;Database=x", SecretText.Scrub("Host=db;Username=u;Password=NeverParsed2;Database=x"));
+        Assert.Equal("postgres:Host=db;Password=***", SecretText.Scrub("postgres:Host=db;Password=***"));
+    }
 }
