@@ -16,7 +16,7 @@ public static class SiloConfiguration
         static string Key(string variable) => AeGridEnvironment.Key(variable);
 
         var store = Get("STORE") ?? AeGridEnvironment.Get(AeGridEnvironment.Cluster)
-                    ?? throw new FormatException("store: set AEGRID_STORE (or --store) to a postgres://user@host:port/db URL (its password: AEGRID_STORE_PASSWORD_FILE, PGPASSWORD or ~/.pgpass)");
+                    ?? throw new FormatException($"store: set {AeGridEnvironment.Prefix}STORE (or --store) to a postgres://user@host:port/db URL (its password: {AeGridEnvironment.StorePasswordFile}, PGPASSWORD or ~/.pgpass)");
         var defaults = new SiloSettings { Store = store };
         return defaults with
         {

@@ -12,7 +12,7 @@ internal sealed class SiloCommand : Command, ICommandWithExamples
     readonly Option<string?> _store = new("--store", "--cluster")
     {
         Description = "PostgreSQL holding the cluster's membership and store (postgres://user@host:port/db; password from " +
-                      "--store-password-file, PGPASSWORD or ~/.pgpass) [default: $AEGRID_CLUSTER]",
+                      $"--store-password-file, PGPASSWORD or ~/.pgpass) [default: ${AeGridEnvironment.Cluster}]",
         HelpName = "URL",
     };
     readonly ClusterSecurityOptions _security = new();
@@ -50,7 +50,7 @@ internal sealed class SiloCommand : Command, ICommandWithExamples
         var p = context.ParseResult;
         var store = p.GetValue(_store) ?? AeGridEnvironment.Get(AeGridEnvironment.Cluster);
         if (string.IsNullOrEmpty(store))
-            throw CliException.InvalidInput("--store (or AEGRID_CLUSTER) must name the cluster's PostgreSQL, e.g. postgres://aegrid@localhost:5432/aegrid");
+            throw CliException.InvalidInput($"--store (or {AeGridEnvironment.Cluster}) must name the cluster's PostgreSQL, e.g. postgres://aegrid@localhost:5432/aegrid");
         var lease = TimeSpan.FromSeconds(Positive(p.GetValue(_lease), 60, "--attempt-lease"));
         var defaults = new SiloSettings { Store = store };
         var settings = defaults with

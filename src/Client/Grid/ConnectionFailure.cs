@@ -21,7 +21,7 @@ internal static class ConnectionFailure
     /// gateway closes the connection in both cases, so the line names both).</summary>
     public static string ClosedInHandshake(ClusterClientSettings settings)
     {
-        var otherCluster = $"or the cluster's id is not '{settings.ClusterId}' (--cluster-id, AEGRID_CLUSTER_ID)";
+        var otherCluster = $"or the cluster's id is not '{settings.ClusterId}' (--cluster-id, {AeGridEnvironment.ClusterId})";
         return settings.Tls?.LastRejection is { } rejection ? $"{rejection}; check --tls-ca (the cluster's CA bundle)"
             : settings.Tls is null ? "the gateways closed every connection during the handshake: a cluster with TLS refuses " +
                                      $"plain-text clients (give --tls-cert, --tls-key and --tls-ca), {otherCluster}"

@@ -12,14 +12,14 @@ internal sealed class GridOptions
     // No DefaultValueFactory reading the environment: --help would print the value, and AEGRID_CLUSTER may hold a password.
     public Option<string?> Cluster { get; } = new("--cluster")
     {
-        Description = "PostgreSQL that holds the cluster's membership (postgres://user@host:port/db) [default: $AEGRID_CLUSTER]. " +
+        Description = $"PostgreSQL that holds the cluster's membership (postgres://user@host:port/db) [default: ${AeGridEnvironment.Cluster}]. " +
                       "Without it or --gateway, commands run against the local store in-process.",
         HelpName = "URL",
     };
 
     public Option<string[]> Gateway { get; } = new("--gateway")
     {
-        Description = "A silo's gateway (host:port), repeatable: reach the cluster without its database [default: $AEGRID_GATEWAYS, comma-separated]",
+        Description = $"A silo's gateway (host:port), repeatable: reach the cluster without its database [default: ${AeGridEnvironment.Gateways}, comma-separated]",
         HelpName = "HOST:PORT",
         AllowMultipleArgumentsPerToken = false,
     };

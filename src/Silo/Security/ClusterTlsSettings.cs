@@ -32,7 +32,7 @@ public sealed record ClusterTlsSettings(string? Cert, string? Key, string? Ca, b
     {
         var anyTls = Cert is not null || Key is not null || Ca is not null;
         if (Insecure && anyTls)
-            throw new ClusterSecurityException("--insecure contradicts --tls-cert/--tls-key/--tls-ca (or their AEGRID_TLS_* variables): choose one");
+            throw new ClusterSecurityException($"--insecure ({AeGridEnvironment.Insecure}) contradicts --tls-cert/--tls-key/--tls-ca ({AeGridEnvironment.TlsCert}, {AeGridEnvironment.TlsKey}, {AeGridEnvironment.TlsCa}): choose one");
         if (Insecure) return null;
         if (!anyTls) throw new ClusterSecurityException(MissingMessage);
         if (Cert is null) throw new ClusterSecurityException($"--tls-cert ({AeGridEnvironment.TlsCert}) is missing: every silo and client presents a certificate signed by the cluster's CA");

@@ -29,7 +29,7 @@ public sealed class ClusterSecurityOptionsTests
     {
         var run = await Aegrid.RunAsync("sweep", "list", "--gateway", "127.0.0.1:1", "--insecure", "--tls-ca", "/no/ca.pem");
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("--insecure contradicts", Assert.Single(run.StderrLines));
+        Assert.Contains("--insecure (AEGRID_INSECURE) contradicts --tls-cert", Assert.Single(run.StderrLines));
     }
 
     [Fact]
