@@ -8,20 +8,10 @@ var configuration = new ConfigurationBuilder()
     .AddEnvironmentVariables(AeGridEnvironment.Prefix)
     .AddCommandLine(args)
     .Build();
-SiloSettings settings;
-try
+if (SiloSettingsCheck.Problem(configuration) is { } problem)
 {
-    settings = SiloConfiguration.Bind(configuration);
-}
-catch (FormatException e)
-{
-    // A setting to fix: one line and exit 2, as `aegrid silo` does.
-    Console.Error.WriteLine($"aegrid silo: {e.Message}");
-    return 2;
-}
-if (SiloSettingsCheck.Problem(settings) is { } problem)
-{
+    // A setting to fix (store, TLS, password file): one line and exit 2, as `aegrid silo` does.
     Console.Error.WriteLine($"aegrid silo: {problem}");
     return 2;
 }
-return await SiloRunner.RunAsync(settings);
+return await SiloRunner.RunAsync(SiloConfiguration.Bind(configuration));

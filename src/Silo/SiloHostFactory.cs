@@ -60,9 +60,9 @@ public static class SiloHostFactory
             else
             {
                 var connectionString = ((StoreLocation.Postgres)location).ConnectionString;
+                if (tls is not null) silo.UseClusterTls(tls);
                 silo.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = connectionString; });
                 silo.UseAdoNetReminderService(o => { o.Invariant = "Npgsql"; o.ConnectionString = connectionString; });
-                if (tls is not null) silo.UseClusterTls(tls);
                 silo.ConfigureEndpoints(IPAddress.Parse(settings.AdvertisedAddress), settings.SiloPort, settings.GatewayPort,
                     listenOnAnyHostAddress: settings.AdvertisedAddress != "127.0.0.1");
             }

@@ -10,6 +10,19 @@ namespace AeGrid.Silo;
 /// </summary>
 public static class SiloSettingsCheck
 {
+    /// <summary>The same for the silo executable's configuration, whose binding can fail too (a port that is no number).</summary>
+    public static string? Problem(Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        try
+        {
+            return Problem(SiloConfiguration.Bind(configuration));
+        }
+        catch (FormatException e)
+        {
+            return SecretText.Scrub(e.Message);
+        }
+    }
+
     /// <summary>What is wrong, in one line naming the option and file (passwords scrubbed), or null.</summary>
     public static string? Problem(SiloSettings settings)
     {

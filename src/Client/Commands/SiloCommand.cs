@@ -58,14 +58,14 @@ internal sealed class SiloCommand : Command, ICommandWithExamples
             SiloPort = p.GetValue(_siloPort) ?? defaults.SiloPort,
             GatewayPort = p.GetValue(_gatewayPort) ?? defaults.GatewayPort,
             AdvertisedAddress = p.GetValue(_address) ?? defaults.AdvertisedAddress,
-            FastFailureDetection = p.GetValue(_fastDetection),
-            ShutdownGrace = TimeSpan.FromSeconds(Positive(p.GetValue(_grace), 30, "--shutdown-grace")),
-            OtlpEndpoint = p.GetValue(_otlp),
             ClusterId = _security.ClusterIdOf(p),
             ServiceId = _security.ServiceIdOf(p),
             StorePasswordFile = _security.StorePasswordFileOf(p),
             // Checked (certificates loaded, or refused) below, before anything starts: exit 2 with one line.
             Transport = _security.Transport(p),
+            FastFailureDetection = p.GetValue(_fastDetection),
+            ShutdownGrace = TimeSpan.FromSeconds(Positive(p.GetValue(_grace), 30, "--shutdown-grace")),
+            OtlpEndpoint = p.GetValue(_otlp),
             Training = new TrainingSiloOptions
             {
                 Slots = p.GetValue(_slots) ?? 0,
