@@ -4,7 +4,6 @@ using AeGrid.Abstractions;
 using AeGrid.Client.Cli;
 using AeGrid.Client.Grid;
 using AeGrid.Client.Output;
-using AeGrid.Silo;
 
 namespace AeGrid.Client.Commands;
 
@@ -53,7 +52,7 @@ internal sealed class SweepSubmitCommand : Command
         var (text, _) = SpecFiles.Read(file);
         await using var session = await _grid.OpenAsync(context);
         if (session.IsLocal)
-            throw CliException.InvalidInput($"sweep submit needs --cluster or --gateway (or {AeGridEnvironment.Cluster}, {AeGridEnvironment.Gateways}); to run a sweep on this machine use `aegrid run`");
+            throw CliException.InvalidInput($"sweep submit needs --cluster or --gateway (or {Silo.AeGridEnvironment.Cluster}, {Silo.AeGridEnvironment.Gateways}); to run a sweep on this machine use `aegrid run`");
         var id = await session.Grains.GetGrain<ISweepDirectoryGrain>(0).Submit(text, file.Name);
         context.Out.WriteLine(context.ParseResult.GetValue(_grid.Json) ? GridJson.Write(new JsonObject { ["id"] = id }) : id);
         return ExitCodes.Success;

@@ -47,17 +47,14 @@ public sealed class AegridProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // Cluster silos and clients refuse plain text unless told; the tests' clusters live on loopback, so they say so.
+        // TLS options on the command line override it; a test that must run without it passes AEGRID_INSECURE = ""
+        // (an empty variable counts as unset).
+        info.Environment[InsecureVariable] = "1";
         info.ArgumentList.Add(CliPath);
         foreach (var a in args) info.ArgumentList.Add(a);
-        // Cluster silos and clients refuse plain text unless told; the tests' clusters live on loopback, so they say so.
-        // TLS options on the command line override it; a test that must run without it passes AEGRID_INSECURE = "".
-        info.Environment[InsecureVariable] = "1";
         if (environment is not null)
-            foreach (var (k, v) in environment)
-            {
-                if (v.Length == 0) info.Environment.Remove(k);
-                else info.Environment[k] = v;
-            }
+            foreach (var (k, v) in environment) info.Environment[k] = v;
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var wrapper = new AegridProcess(name, process, args.ToList());
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (wrapper._stdout) wrapper._stdout.AppendLine(e.Data); };
@@ -69,8 +66,7 @@ public sealed class AegridProcess : IAsyncDisposable
         return wrapper;
     }
 
-    /// <summary>Runs a CLI command to completion and returns (exit code, stdout, stderr). An empty value in
-    /// <paramref name="environment"/> removes that variable.</summary>
+    /// <summary>Runs a CLI command to completion and returns (exit code, stdout, stderr).</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IReadOnlyList<string> args, TimeSpan timeout,
         IDictionary<string, string>? environment = null)
     {
