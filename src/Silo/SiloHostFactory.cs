@@ -2,6 +2,7 @@ using System.Net;
 using AeGrid.Grains.Hosting;
 using AeGrid.Grains.Sweeps;
 using AeGrid.Grains.Store;
+using AeGrid.Silo.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -21,7 +22,9 @@ public static class SiloHostFactory
     public static async Task<IHost> BuildAsync(SiloSettings settings, Action<ILoggingBuilder>? logging = null, CancellationToken ct = default,
         Action<IServiceCollection>? configureServices = null)
     {
-        var location = StoreLocation.Parse(settings.Store);
+        var location = StorePasswordFile.Apply(StoreLocation.Parse(settings.Store), settings.StorePasswordFile);
+        // Before the database: a cluster silo without TLS (or an explicit --insecure) must not start at all.
+        var tls = settings.Local ? null : (settings.Transport ?? throw new ClusterSecurityException(ClusterTlsSettings.MissingMessage)).Resolve();
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         if (logging is not null) logging(builder.Logging);
@@ -60,6 +63,7 @@ public static class SiloHostFactory
             else
             {
                 var connectionString = ((StoreLocation.Postgres)location).ConnectionString;
+                if (tls is not null) silo.UseClusterTls(tls);
                 silo.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = connectionString; });
                 silo.UseAdoNetReminderService(o => { o.Invariant = "Npgsql"; o.ConnectionString = connectionString; });
                 silo.AddFleetGauges();

@@ -1,3 +1,4 @@
+using AeGrid.Grains.Store;
 using Microsoft.Extensions.Hosting;
 
 namespace AeGrid.Silo;
@@ -38,7 +39,12 @@ public static class SiloRunner
 /// <summary>One line a user can act on, from whatever start-up threw (the interesting part is often an inner exception).</summary>
 public static class StartupErrors
 {
-    public static string Describe(Exception e)
+    /// <summary>The one line, with any known store password blanked out (library messages may quote a connection string).</summary>
+    public static string Describe(Exception e) => SecretText.Scrub(DescribeRaw(e)).ReplaceLineEndings(" ");
+
+    const string PasswordSources = "the store's password comes from the URL, --store-password-file, PGPASSWORD or ~/.pgpass";
+
+    static string DescribeRaw(Exception e)
     {
         var innermost = e;
         while (innermost.InnerException is not null && innermost is AggregateException or TypeInitializationException
@@ -47,6 +53,9 @@ public static class StartupErrors
         return innermost switch
         {
             System.Net.Sockets.SocketException s => $"{s.Message} (is PostgreSQL running and reachable?)",
+            // 28P01 wrong password, 28000 no pg_hba entry / no password given.
+            Npgsql.PostgresException { SqlState: "28P01" or "28000" } p => $"{p.Message} ({PasswordSources})",
+            Npgsql.NpgsqlException n when n.Message.Contains("password", StringComparison.OrdinalIgnoreCase) => $"{n.Message} ({PasswordSources})",
             _ when innermost.GetType().Name == "NpgsqlException" => $"{innermost.Message} (is PostgreSQL running and reachable?)",
             _ => innermost.Message,
         };

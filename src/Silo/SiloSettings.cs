@@ -1,4 +1,5 @@
 using AeGrid.Grains.Hosting;
+using AeGrid.Silo.Security;
 
 namespace AeGrid.Silo;
 
@@ -15,6 +16,11 @@ public sealed record SiloSettings
     public string AdvertisedAddress { get; init; } = "127.0.0.1";
     public string ClusterId { get; init; } = "aegrid";
     public string ServiceId { get; init; } = "aegrid";
+    /// <summary>A file holding the store's password (not the password itself, so these settings can be printed).</summary>
+    public string? StorePasswordFile { get; init; }
+    /// <summary>Cluster mode: TLS certificate files, or plain text chosen explicitly. Null refuses to start (there is no
+    /// silent plain-text default). Local mode listens on loopback only and ignores it.</summary>
+    public ClusterTlsSettings? Transport { get; init; }
     public TrainingSiloOptions Training { get; init; } = new();
     /// <summary>Failure detection tuned for tests and small clusters: a dead silo is declared in seconds.</summary>
     public bool FastFailureDetection { get; init; }

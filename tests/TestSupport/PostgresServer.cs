@@ -88,6 +88,58 @@ public sealed partial class PostgresServer : IAsyncLifetime, IAsyncDisposable
         return ConnectionString(database);
     }
 
+    /// <summary>
+    /// Creates (or resets) the login role <paramref name="role"/> with <paramref name="password"/>, makes it the owner of
+    /// <paramref name="database"/>, and has the server demand that password (scram-sha-256) for the role over TCP; every
+    /// other role keeps trust authentication. Returns once the server enforces it.
+    /// </summary>
+    public async Task CreatePasswordRoleAsync(string role, string password, string database)
+    {
+        if (DatabaseName().IsMatch(role) || DatabaseName().IsMatch(database)) throw new ArgumentException("role and database: [a-z0-9_] only");
+        await using (var connection = new NpgsqlConnection(ConnectionString("postgres") + ";Pooling=false"))
+        {
+            await connection.OpenAsync();
+            var literal = "'" + password.Replace("'", "''") + "'";
+            var sql = $"""
+                DO $$ BEGIN
+                  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN CREATE ROLE "{role}" LOGIN; END IF;
+                END $$;
+                SET password_encryption = 'scram-sha-256';
+                ALTER ROLE "{role}" LOGIN PASSWORD {literal};
+                ALTER DATABASE "{database}" OWNER TO "{role}";
+                """;
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        // First matching line wins: the role's line goes above the trust lines initdb wrote.
+        var hba = Path.Combine(DataDirectory, "pg_hba.conf");
+        var line = $"host all {role} 127.0.0.1/32 scram-sha-256";
+        var lines = (await File.ReadAllLinesAsync(hba)).ToList();
+        if (!lines.Contains(line))
+        {
+            lines.Insert(0, line);
+            await File.WriteAllLinesAsync(hba, lines);
+            await RunServerToolAsync("pg_ctl", ["-D", DataDirectory, "reload"]);
+        }
+
+        // A reload is a signal: wait until a connection without the password is refused.
+        var withoutPassword = new NpgsqlConnectionStringBuilder(ConnectionString(database)) { Username = role, Pooling = false }.ConnectionString;
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); ; await Task.Delay(200))
+        {
+            try
+            {
+                await using var probe = new NpgsqlConnection(withoutPassword);
+                await probe.OpenAsync();
+            }
+            catch (NpgsqlException)
+            {
+                return; // refused, as wanted (Npgsql reports a missing password before even asking the server)
+            }
+            if (DateTime.UtcNow > deadline) throw new InvalidOperationException($"the server still lets {role} in without a password");
+        }
+    }
+
     /// <summary>Starts the (stopped) server on the same port and data; returns when it accepts connections.</summary>
     public Task StartAsync() => RunServerToolAsync("pg_ctl",
     [

@@ -2,6 +2,7 @@ using System.CommandLine;
 using AeGrid.Client.Cli;
 using AeGrid.Grains.Hosting;
 using AeGrid.Silo;
+using AeGrid.Silo.Security;
 
 namespace AeGrid.Client.Commands;
 
@@ -10,10 +11,11 @@ internal sealed class SiloCommand : Command, ICommandWithExamples
 {
     readonly Option<string?> _store = new("--store", "--cluster")
     {
-        Description = "PostgreSQL holding the cluster's membership and store (postgres://user:pass@host:port/db) [default: $AEGRID_CLUSTER]",
+        Description = "PostgreSQL holding the cluster's membership and store (postgres://user@host:port/db; password from " +
+                      $"--store-password-file, PGPASSWORD or ~/.pgpass) [default: ${AeGridEnvironment.Cluster}]",
         HelpName = "URL",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AEGRID_CLUSTER"),
     };
+    readonly ClusterSecurityOptions _security = new();
     readonly Option<int?> _slots = OptionFactory.WholeNumber("--slots", "Trainings at once [default: one per GPU, else 1]");
     readonly Option<int?> _threads = OptionFactory.WholeNumber("--threads", "Torch threads per training");
     readonly Option<string?> _device = OptionFactory.Choice("--device", "Slot kind [default: cpu]", "cpu", "cuda");
@@ -49,21 +51,23 @@ internal sealed class SiloCommand : Command, ICommandWithExamples
         foreach (var option in new Option[] { _store, _slots, _threads, _device, _siloPort, _gatewayPort, _address, _checkpointEvery,
                      _grace, _lease, _reminder, _fastDetection, _otlp, _consoleTelemetry, _healthPort, _dataRoots })
             Options.Add(option);
+        _security.AddTo(this);
         SetAction(CommandAction.Create(RunAsync));
     }
 
     public IReadOnlyList<string> Examples { get; } =
     [
-        "aegrid silo --store postgres://aegrid@localhost:5432/aegrid --slots 2 --threads 1",
-        "aegrid silo --store postgres://aegrid@db/aegrid --silo-port 11112 --gateway-port 30001   # a second silo on one host",
+        "aegrid silo --store postgres://aegrid@db:5432/aegrid --store-password-file /secrets/pg --tls-cert silo.crt --tls-key silo.key --tls-ca ca.crt",
+        "aegrid silo --store postgres://aegrid@localhost:5432/aegrid --slots 2 --threads 1 --insecure   # plain text, one trusted host",
+        "aegrid silo --store postgres://aegrid@db/aegrid --silo-port 11112 --gateway-port 30001   # a second silo on one host (TLS from AEGRID_TLS_*)",
     ];
 
     Task<int> RunAsync(CommandContext context)
     {
         var p = context.ParseResult;
-        var store = p.GetValue(_store);
+        var store = p.GetValue(_store) ?? AeGridEnvironment.Get(AeGridEnvironment.Cluster);
         if (string.IsNullOrEmpty(store))
-            throw CliException.InvalidInput("--store (or AEGRID_CLUSTER) must name the cluster's PostgreSQL, e.g. postgres://aegrid@localhost:5432/aegrid");
+            throw CliException.InvalidInput($"--store (or {AeGridEnvironment.Cluster}) must name the cluster's PostgreSQL, e.g. postgres://aegrid@localhost:5432/aegrid");
         var lease = TimeSpan.FromSeconds(Positive(p.GetValue(_lease), 60, "--attempt-lease"));
         var defaults = new SiloSettings { Store = store };
         var settings = defaults with
@@ -71,6 +75,11 @@ internal sealed class SiloCommand : Command, ICommandWithExamples
             SiloPort = p.GetValue(_siloPort) ?? defaults.SiloPort,
             GatewayPort = p.GetValue(_gatewayPort) ?? defaults.GatewayPort,
             AdvertisedAddress = p.GetValue(_address) ?? defaults.AdvertisedAddress,
+            ClusterId = _security.ClusterIdOf(p),
+            ServiceId = _security.ServiceIdOf(p),
+            StorePasswordFile = _security.StorePasswordFileOf(p),
+            // Checked (certificates loaded, or refused) below, before anything starts: exit 2 with one line.
+            Transport = _security.Transport(p),
             FastFailureDetection = p.GetValue(_fastDetection),
             ShutdownGrace = TimeSpan.FromSeconds(Positive(p.GetValue(_grace), 30, "--shutdown-grace")),
             OtlpEndpoint = p.GetValue(_otlp),
@@ -90,6 +99,7 @@ internal sealed class SiloCommand : Command, ICommandWithExamples
                 SweepReminderPeriod = TimeSpan.FromSeconds(Positive(p.GetValue(_reminder), 60, "--sweep-reminder")),
             },
         };
+        if (SiloSettingsCheck.Problem(settings) is { } problem) throw CliException.InvalidInput(problem);
         return SiloRunner.RunAsync(settings, context.Cancel);
     }
 

@@ -53,7 +53,7 @@ internal sealed class SweepSubmitCommand : Command
         var (text, _) = SpecFiles.Read(file);
         await using var session = await _grid.OpenAsync(context);
         if (session.IsLocal)
-            throw CliException.InvalidInput("sweep submit needs --cluster (or AEGRID_CLUSTER); to run a sweep on this machine use `aegrid run`");
+            throw CliException.InvalidInput($"sweep submit needs --cluster or --gateway (or {Silo.AeGridEnvironment.Cluster}, {Silo.AeGridEnvironment.Gateways}); to run a sweep on this machine use `aegrid run`");
         var id = await session.Grains.GetGrain<ISweepDirectoryGrain>(0).Submit(text, file.Name);
         context.Out.WriteLine(context.ParseResult.GetValue(_grid.Json) ? GridJson.Write(new JsonObject { ["id"] = id }) : id);
         return ExitCodes.Success;

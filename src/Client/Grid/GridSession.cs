@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using AeGrid.Client.Cli;
 using AeGrid.Grains.Store;
 using AeGrid.Silo;
+using AeGrid.Silo.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,8 +12,8 @@ using Orleans.Configuration;
 namespace AeGrid.Client.Grid;
 
 /// <summary>
-/// A connection to a grid: either a client of a running cluster (its membership in PostgreSQL), or, with no cluster
-/// named, a silo hosted in this process on the local store. Commands use <see cref="Grains"/> either way.
+/// A connection to a grid: either a client of a running cluster (gateways from its membership in PostgreSQL, or named
+/// with --gateway), or, with no cluster named, a silo hosted in this process on the local store. Commands use <see cref="Grains"/> either way.
 /// </summary>
 internal sealed class GridSession : IAsyncDisposable
 {
@@ -35,34 +36,39 @@ internal sealed class GridSession : IAsyncDisposable
         Environment.GetEnvironmentVariable("AEGRID_STORE")
         ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".aegrid", "aegrid.db");
 
-    /// <summary>Connects to the cluster whose membership lives in <paramref name="cluster"/> (a PostgreSQL URL).</summary>
-    public static async Task<GridSession> ConnectAsync(string cluster, CancellationToken ct)
+    /// <summary>Connects to a running cluster as a client, through its membership table or the named gateways.</summary>
+    public static async Task<GridSession> ConnectAsync(ClusterClientSettings settings, CancellationToken ct)
     {
-        StoreLocation location;
-        try { location = StoreLocation.Parse(cluster); }
-        catch (FormatException e) { throw CliException.InvalidInput($"--cluster: {e.Message}"); }
-        if (location is not StoreLocation.Postgres postgres)
-            throw CliException.InvalidInput($"--cluster must name the PostgreSQL that holds the cluster (postgres://…), got {location}");
+        var gateways = settings.Gateways.Count > 0 ? await GatewayEndpoints.ResolveAsync(settings.Gateways, ct) : null;
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
+        var handshakes = new HandshakeWatch();
+        builder.Logging.AddProvider(handshakes);
+        // AEGRID_DEBUG=1: Orleans' own warnings (refused handshakes, dropped gateways) on stderr, to diagnose a connection.
+        if (Output.ErrorReport.Debugging)
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
+                .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.UseOrleansClient(client =>
         {
-            client.Configure<ClusterOptions>(o => { o.ClusterId = "aegrid"; o.ServiceId = "aegrid"; });
-            client.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = postgres.ConnectionString; });
+            client.Configure<ClusterOptions>(o => { o.ClusterId = settings.ClusterId; o.ServiceId = settings.ServiceId; });
+            if (gateways is not null) client.UseStaticClustering(gateways);
+            else client.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = settings.Membership!.ConnectionString; });
+            if (settings.Tls is not null) client.UseClusterTls(settings.Tls);
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
             client.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
         });
         var host = builder.Build();
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, handshakes.GiveUp);
             timeout.CancelAfter(TimeSpan.FromSeconds(30));
             await host.StartAsync(timeout.Token);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             host.Dispose();
-            throw CliException.Failure($"cannot reach the cluster at {location}: {StartupErrors.Describe(e)}");
+            var reason = handshakes.GaveUp ? ConnectionFailure.ClosedInHandshake(settings) : ConnectionFailure.Describe(e, settings);
+            throw CliException.Failure($"cannot reach the cluster at {settings.Describe()}: {reason}");
         }
         return new GridSession(host, host.Services.GetRequiredService<IClusterClient>(), isLocal: false);
     }
@@ -108,8 +114,8 @@ internal sealed class GridSession : IAsyncDisposable
         }
     }
 
-    /// <summary>--cluster (or AEGRID_CLUSTER) → a client; otherwise a local silo on --store or the default store.</summary>
-    public static Task<GridSession> OpenAsync(string? cluster, string? store, CancellationToken ct) =>
+    /// <summary>Cluster settings (from --cluster or --gateway) → a client; otherwise a local silo on --store or the default store.</summary>
+    public static Task<GridSession> OpenAsync(ClusterClientSettings? cluster, string? store, CancellationToken ct) =>
         cluster is not null
             ? ConnectAsync(cluster, ct)
             : StartLocalAsync(store ?? DefaultLocalStore, slots: 0, threads: null, device: "cpu", logging: null, ct);

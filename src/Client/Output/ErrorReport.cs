@@ -6,18 +6,21 @@ internal static class ErrorReport
     /// <summary>Set to 1 to get stack traces of unexpected errors.</summary>
     public const string DebugVariable = "AEGRID_DEBUG";
 
+    /// <summary>Any store password this process knows is blanked out first: messages may come from Npgsql or Orleans.</summary>
+    public static bool Debugging => Environment.GetEnvironmentVariable(DebugVariable) is { Length: > 0 } value && value != "0";
+
     public static void Write(TextWriter error, string message) =>
-        error.WriteLine($"error: {OneLine(message)}");
+        error.WriteLine($"error: {OneLine(AeGrid.Grains.Store.SecretText.Scrub(message))}");
 
     /// <summary>A bug or an environment problem we did not anticipate: still one line unless debugging.</summary>
     public static void Unexpected(TextWriter error, Exception exception)
     {
-        var debugging = Environment.GetEnvironmentVariable(DebugVariable) is { Length: > 0 } value && value != "0";
+        var debugging = Debugging;
         Write(error, $"{exception.GetType().Name}: {exception.Message}"
                      + (debugging ? "" : $" (set {DebugVariable}=1 for the stack trace)"));
         if (debugging)
         {
-            error.WriteLine(exception);
+            error.WriteLine(AeGrid.Grains.Store.SecretText.Scrub(exception.ToString()));
         }
     }
 

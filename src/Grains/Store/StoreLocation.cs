@@ -26,6 +26,17 @@ public abstract record StoreLocation
     public sealed record Postgres(string ConnectionString) : StoreLocation
     {
         public override string ToString() => $"postgres:{PostgresConnectionStrings.Redact(ConnectionString)}";
+
+        /// <summary>The same database with <paramref name="password"/> (from a password file or a Secret), which then
+        /// stays in memory: never on a command line, never in <see cref="ToString"/>.</summary>
+        public Postgres WithPassword(string password)
+        {
+            SecretText.Register(password);
+            return new Postgres(new NpgsqlConnectionStringBuilder(ConnectionString) { Password = password }.ConnectionString);
+        }
+
+        /// <summary>Whether the location itself carries a password (as opposed to PGPASSWORD, ~/.pgpass or a file).</summary>
+        public bool HasPassword => !string.IsNullOrEmpty(new NpgsqlConnectionStringBuilder(ConnectionString).Password);
     }
 
     /// <summary>~/.aegrid/aegrid.db: where the store lives when the user names none.</summary>
@@ -115,7 +126,11 @@ public static class PostgresConnectionStrings
         {
             var colon = uri.UserInfo.IndexOf(':');
             builder.Username = Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]);
-            if (colon >= 0) builder.Password = Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
+            if (colon >= 0)
+            {
+                builder.Password = Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
+                SecretText.Register(builder.Password);
+            }
         }
 
         var database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
@@ -140,6 +155,7 @@ public static class PostgresConnectionStrings
             }
         }
 
+        SecretText.Register(builder.Password); // also a ?password= parameter
         if (string.IsNullOrEmpty(builder.Host))
             throw new FormatException("the PostgreSQL URL names no host: expected postgres://user:password@host:5432/database");
         return builder.ConnectionString;
@@ -159,6 +175,7 @@ public static class PostgresConnectionStrings
             throw new FormatException($"the PostgreSQL connection string is not valid: {e.Message}", e);
         }
 
+        SecretText.Register(builder.Password);
         if (string.IsNullOrEmpty(builder.Host))
             throw new FormatException("the PostgreSQL connection string names no Host: write e.g. 'Host=localhost;Database=aegrid;Username=aegrid'");
         return builder.ConnectionString;

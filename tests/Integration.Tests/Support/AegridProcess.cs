@@ -32,6 +32,11 @@ public sealed class AegridProcess : IAsyncDisposable
         return at >= 0 && at + 1 < Arguments.Count ? Arguments[at + 1] : null;
     }
 
+    public const string InsecureVariable = "AEGRID_INSECURE";
+
+    /// <summary>An environment that leaves out the tests' default AEGRID_INSECURE=1.</summary>
+    public static Dictionary<string, string> WithoutInsecure() => new() { [InsecureVariable] = "" };
+
     public static string CliPath => Path.Combine(AppContext.BaseDirectory, "aegrid.dll");
 
     public static AegridProcess Start(string name, IReadOnlyList<string> args, IDictionary<string, string>? environment = null)
@@ -42,6 +47,10 @@ public sealed class AegridProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // Cluster silos and clients refuse plain text unless told; the tests' clusters live on loopback, so they say so.
+        // TLS options on the command line override it; a test that must run without it passes AEGRID_INSECURE = ""
+        // (an empty variable counts as unset).
+        info.Environment[InsecureVariable] = "1";
         info.ArgumentList.Add(CliPath);
         foreach (var a in args) info.ArgumentList.Add(a);
         // A cluster silo reads only under its data roots; the sweeps tests submit name the fixture data by path.

@@ -1,6 +1,7 @@
 using AeGrid.Abstractions;
 using AeGrid.Grains.Hosting;
 using AeGrid.Silo;
+using AeGrid.Silo.Security;
 using AeGrid.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -33,6 +34,7 @@ public sealed class InProcessGrid : IAsyncDisposable
                 SiloPort = LoopbackPorts.Free(),
                 GatewayPort = LoopbackPorts.Free(),
                 FastFailureDetection = true,
+                Transport = ClusterTlsSettings.PlainText, // loopback only; TLS is tested with real processes (TlsClusterTests)
                 Training = new TrainingSiloOptions { Slots = slotsPerSilo, ThreadsPerSlot = 1 },
                 DataRoots = [RepoPaths.Fixtures], // cluster silos read only under their data roots; the tests' data lives here
             };
