@@ -9,19 +9,19 @@ namespace AeGrid.Silo;
 public static class SiloEnvironment
 {
     /// <summary>Program.cs binds AEGRID_* variables as configuration keys without this prefix (AEGRID_SLOTS → SLOTS).</summary>
-    public const string Prefix = "AEGRID_";
+    public const string Prefix = AeGridEnvironment.Prefix;
 
     /// <summary>Every variable the silo process reads, with who reads it.</summary>
     public static readonly IReadOnlyList<string> All =
     [
         // SiloConfiguration
-        Prefix + "STORE", Prefix + "CLUSTER", Prefix + "SILO_PORT", Prefix + "GATEWAY_PORT", Prefix + "ADVERTISED_ADDRESS",
-        "POD_IP", Prefix + "CLUSTER_ID", Prefix + "OTLP_ENDPOINT", Prefix + "SHUTDOWN_GRACE", Prefix + "SLOTS",
+        Prefix + "STORE", AeGridEnvironment.Cluster, Prefix + "SILO_PORT", Prefix + "GATEWAY_PORT", Prefix + "ADVERTISED_ADDRESS",
+        "POD_IP", AeGridEnvironment.ClusterId, Prefix + "OTLP_ENDPOINT", Prefix + "SHUTDOWN_GRACE", Prefix + "SLOTS",
         Prefix + "THREADS", Prefix + "DEVICE", Prefix + "CHECKPOINT_EVERY_BATCHES", Prefix + "CONSOLE_TELEMETRY",
-        // Being added to the silo host alongside this list: the health endpoints (/healthz, /readyz), mutual TLS or
-        // an explicit opt-out, the store's password kept out of the URL, the service id.
-        Prefix + "HEALTH_PORT", Prefix + "TLS_CERT", Prefix + "TLS_KEY", Prefix + "TLS_CA", Prefix + "TLS_PFX_PASSWORD",
-        Prefix + "INSECURE", Prefix + "STORE_PASSWORD_FILE", Prefix + "SERVICE_ID",
+        // The health endpoints (/healthz, /readyz); mutual TLS or the explicit opt-out, the store's password kept out of
+        // the URL and the service id, named once in AeGridEnvironment (the CLI reads them too).
+        Prefix + "HEALTH_PORT", AeGridEnvironment.TlsCert, AeGridEnvironment.TlsKey, AeGridEnvironment.TlsCa,
+        AeGridEnvironment.TlsPfxPassword, AeGridEnvironment.Insecure, AeGridEnvironment.StorePasswordFile, AeGridEnvironment.ServiceId,
         // Npgsql: the password of a store URL that has none.
         "PGPASSWORD",
         // AeGrid.Models' DatasetCatalog: where mnist/ and fashion-mnist/ are.

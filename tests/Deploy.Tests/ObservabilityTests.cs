@@ -72,11 +72,17 @@ public sealed class ObservabilityTests(Renderings renderings)
             var json = dashboards.Str("data", "aegrid-sweeps.json")!;
             Assert.Equal(File.ReadAllText(Path.Combine(Tools.K8sDir, "base", "grafana", "dashboards", "aegrid-sweeps.json")), json);
 
-            // Every panel finds its datasource by the provisioned uid, or Grafana shows "datasource not found".
+            // Every panel finds its datasource through the dashboard's datasource variable (no hard-coded uid), and that
+            // variable offers the provisioned datasource: same plugin type, and it is the default, so it is preselected.
+            var dashboard = JsonNode.Parse(json)!;
             var used = new List<string>();
-            Collect(JsonNode.Parse(json), used);
+            Collect(dashboard, used);
             Assert.NotEmpty(used);
-            Assert.All(used, uid => Assert.Equal("aegrid-postgres", uid));
+            Assert.All(used, uid => Assert.Equal("${datasource}", uid));
+            var datasourceVariable = dashboard["templating"]!["list"]!.AsArray().Single(v => v!["name"]!.GetValue<string>() == "datasource")!;
+            Assert.Equal("datasource", datasourceVariable["type"]!.GetValue<string>());
+            Assert.Equal(datasources.Str("type"), datasourceVariable["query"]!.GetValue<string>());
+            Assert.True(datasources.At("isDefault") is JsonValue isDefault && isDefault.GetValue<bool>(), "the provisioned datasource is not the default");
         }
     }
 

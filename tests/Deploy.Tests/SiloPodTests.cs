@@ -20,6 +20,7 @@ public sealed partial class SiloPodTests(Renderings renderings)
         ["AEGRID_TLS_PFX_PASSWORD"] = "only for a PKCS#12 certificate; the manifests mount PEM files",
         ["AEGRID_CHECKPOINT_EVERY_BATCHES"] = "unset means a checkpoint every epoch, the default",
         ["AEGRID_SERVICE_ID"] = "the default (aegrid) keeps reminders across cluster restarts",
+        ["AEGRID_CONSOLE_TELEMETRY"] = "printing telemetry is for looking at one silo by hand; the collector receives it over OTLP",
     };
 
     static readonly string[] TlsVariables = ["AEGRID_TLS_CERT", "AEGRID_TLS_KEY", "AEGRID_TLS_CA"];

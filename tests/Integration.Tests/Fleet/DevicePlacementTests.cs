@@ -93,6 +93,8 @@ public sealed class DevicePlacementTests(PostgresServer server) : IAsyncLifetime
             GatewayPort = LoopbackPorts.Free(),
             FastFailureDetection = true,
             Training = new TrainingSiloOptions { Slots = slots, ThreadsPerSlot = 1 },
+            Transport = AeGrid.Silo.Security.ClusterTlsSettings.PlainText, // loopback only; TLS is tested with real processes
+            DataRoots = [RepoPaths.Fixtures], // cluster silos read only under their data roots; the tests' data lives here
         };
         var host = await SiloHostFactory.BuildAsync(settings, b => b.SetMinimumLevel(LogLevel.Warning),
             configureServices: services => services.DecorateTrialStore(inner => new FaultInjectingTrialStore(inner)
