@@ -82,7 +82,7 @@ public sealed class ObservabilityTests(Renderings renderings)
             var datasourceVariable = dashboard["templating"]!["list"]!.AsArray().Single(v => v!["name"]!.GetValue<string>() == "datasource")!;
             Assert.Equal("datasource", datasourceVariable["type"]!.GetValue<string>());
             Assert.Equal(datasources.Str("type"), datasourceVariable["query"]!.GetValue<string>());
-            Assert.True(datasources.At("isDefault") is JsonValue isDefault && isDefault.GetValue<bool>(), "the provisioned datasource is not the default");
+            Assert.True(datasources.Str("isDefault") is "true", "the provisioned datasource is not the default");
         }
     }
 

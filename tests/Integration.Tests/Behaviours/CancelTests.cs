@@ -57,7 +57,9 @@ public sealed class CancelTests(PostgresServer server, ITestOutputHelper output)
         Assert.True(stoppedAfter < TimeSpan.FromSeconds(5), $"trials took {stoppedAfter.TotalSeconds:0.0} s to stop");
         foreach (var t in status.Trials)
         {
-            if (running.Contains(t.TrialId)) Assert.InRange(t.EpochsCompleted, 1, epochs / 10);
+            // Far from done: how many epochs fit between the check above and the stop depends on the machine's load (a
+            // tiny epoch takes milliseconds); the stop itself is bounded by the time asserted above.
+            if (running.Contains(t.TrialId)) Assert.InRange(t.EpochsCompleted, 1, epochs / 2);
             else Assert.Equal((0, 0), (t.Attempts, t.EpochsCompleted)); // pending ones never started
         }
 
