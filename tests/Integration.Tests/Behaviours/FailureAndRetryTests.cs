@@ -115,6 +115,52 @@ public sealed class FailureAndRetryTests(ITestOutputHelper output)
         Assert.Contains("-0.5", invalid.Error);
     }
 
+    [Fact]
+    public async Task A_trial_whose_silos_died_under_it_three_times_in_a_row_fails_with_that_reason_and_retry_runs_it_again()
+    {
+        using var folder = new TemporaryFolder();
+        await using var silo = await LocalSilo.StartAsync(LocalSilo.NewSqliteStore(folder), slots: 1);
+        var id = "oom-000001";
+        var trialId = TrialConfig.MakeId(id, 0);
+        var parameters = new Hyperparameters
+        {
+            Architecture = "linear", Dataset = RepoPaths.MnistFixture, Limit = 200, BatchSize = 50, Epochs = 1, LearningRate = 0.01,
+        };
+        await silo.Store.CreateSweepAsync(
+            new SweepRecord(id, "oom", SweepState.Running, SweepFiles.Tiny("oom", "architecture: linear\nepochs: 1"),
+                "test_mse", false, DateTimeOffset.UtcNow, null),
+            [new TrialConfig(trialId, id, 0, parameters)]);
+        // Its history: one hand-off (a rolling deploy), then three attempts whose silos each died while it trained.
+        await DieOnAsync(silo.Store, trialId, "deploy", handOff: true);
+        for (int i = 0; i < 3; i++) await DieOnAsync(silo.Store, trialId, $"node{i}", handOff: false);
+
+        await silo.Sweep(id).Start();
+        var failed = (await silo.WaitForSweepAsync(id, TimeSpan.FromMinutes(1))).Trials.Single();
+
+        output.WriteLine($"{failed.TrialId}: {failed.Status.ToWire()} after {failed.Attempts} attempts: {failed.Error}");
+        Assert.Equal(TrialStatus.Failed, failed.Status);
+        Assert.Contains("ended with the death of their silo", failed.Error);
+        Assert.Equal(0, failed.EpochsCompleted); // not run a fourth time
+        Assert.Equal(["pending", "silo-dead", "silo-dead", "silo-dead", "failed"],
+            (await silo.Store.GetAttemptsAsync(trialId)).Select(a => a.Outcome));
+
+        // `sweep retry` gives it a fresh count: it runs.
+        Assert.Equal(1, await silo.Sweep(id).RetryFailed());
+        var retried = (await silo.WaitForSweepAsync(id, TimeSpan.FromMinutes(1))).Trials.Single();
+        Assert.Equal((TrialStatus.Completed, 1), (retried.Status, retried.EpochsCompleted));
+    }
+
+    /// <summary>An attempt of the trial on a silo that then died (membership closed it) or handed it off.</summary>
+    static async Task DieOnAsync(ITrialStore store, string trialId, string siloName, bool handOff)
+    {
+        await store.RegisterSiloAsync(siloName, "cpu", 1);
+        var attempt = await store.BeginAttemptAsync(trialId, siloName, TimeSpan.FromMinutes(1))
+                      ?? throw new InvalidOperationException($"{siloName} could not claim {trialId}");
+        if (handOff) await store.EndAttemptAsync(trialId, attempt, TrialStatus.Pending, "handed off at a checkpoint");
+        else await store.AbandonAttemptsOfSiloAsync(siloName);
+        await store.UnregisterSiloAsync(siloName);
+    }
+
     static async Task<List<string>> EpochRowsAsync(LocalSilo silo, IEnumerable<TrialSummary> trials)
     {
         var rows = new List<string>();
