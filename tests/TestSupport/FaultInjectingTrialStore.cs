@@ -96,7 +96,13 @@ public sealed class FaultInjectingTrialStore(ITrialStore inner) : ITrialStore
     public Task<IReadOnlyList<string>> CancelTrialsAsync(string sweepId, string reason, CancellationToken ct = default) => inner.CancelTrialsAsync(sweepId, reason, ct);
     public Task<int> RetryFailedTrialsAsync(string sweepId, CancellationToken ct = default) => inner.RetryFailedTrialsAsync(sweepId, ct);
     public Task<IReadOnlyList<string>> ExpireLeasesAsync(string sweepId, CancellationToken ct = default) => inner.ExpireLeasesAsync(sweepId, ct);
-    public Task<IReadOnlyList<string>> AbandonAttemptsOfSiloAsync(string silo, CancellationToken ct = default) => inner.AbandonAttemptsOfSiloAsync(silo, ct);
+    /// <summary>The next this-many AbandonAttemptsOfSiloAsync calls throw (a database outage while a silo dies).</summary>
+    public int FailNextAbandons;
+
+    public Task<IReadOnlyList<string>> AbandonAttemptsOfSiloAsync(string silo, CancellationToken ct = default) =>
+        Interlocked.Decrement(ref FailNextAbandons) >= 0
+            ? throw new TimeoutException("injected fault: the store did not answer")
+            : inner.AbandonAttemptsOfSiloAsync(silo, ct);
     public Task<IReadOnlyList<AttemptRecord>> GetAttemptsAsync(string trialId, CancellationToken ct = default) => inner.GetAttemptsAsync(trialId, ct);
     public Task RecordFirstBatchAsync(string trialId, int attempt, CancellationToken ct = default) => inner.RecordFirstBatchAsync(trialId, attempt, ct);
     public Task RegisterSiloAsync(string silo, string deviceKind, int slots, CancellationToken ct = default) =>

@@ -15,7 +15,9 @@ public sealed partial class MembershipRecovery(
     IClusterMembershipService membership,
     ITrialStore store,
     IGrainFactory grains,
-    ILogger<MembershipRecovery> logger) : BackgroundService
+    ILogger<MembershipRecovery> logger,
+    TimeSpan? firstRetryDelay = null,
+    TimeSpan? maxRetryDelay = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -42,7 +44,7 @@ public sealed partial class MembershipRecovery(
     /// </summary>
     async Task RecoverAsync(string silo, CancellationToken ct)
     {
-        var delay = TimeSpan.FromSeconds(1);
+        var delay = firstRetryDelay ?? TimeSpan.FromSeconds(1);
         for (int attempt = 1; ; attempt++)
         {
             try
@@ -58,7 +60,7 @@ public sealed partial class MembershipRecovery(
             {
                 LogRetry(e, silo, attempt, delay.TotalSeconds);
                 await Task.Delay(delay, ct);
-                delay = TimeSpan.FromSeconds(Math.Min(MaxRetryDelay.TotalSeconds, delay.TotalSeconds * 2));
+                delay = TimeSpan.FromSeconds(Math.Min((maxRetryDelay ?? MaxRetryDelay).TotalSeconds, delay.TotalSeconds * 2));
             }
         }
     }
