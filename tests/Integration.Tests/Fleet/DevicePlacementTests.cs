@@ -108,15 +108,7 @@ public sealed class DevicePlacementTests(PostgresServer server) : IAsyncLifetime
 
     async Task<IClusterClient> StartClientAsync(string database)
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.UseOrleansClient(c =>
-        {
-            c.Configure<ClusterOptions>(o => { o.ClusterId = "aegrid"; o.ServiceId = "aegrid"; });
-            c.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = database; });
-        });
-        var client = builder.Build();
-        await client.StartAsync();
+        var client = await PlainClients.StartAsync(database);
         _hosts.Add(client);
         return client.Services.GetRequiredService<IClusterClient>();
     }

@@ -138,17 +138,5 @@ public sealed class SiloProbeTests(PostgresServer server, ITestOutputHelper outp
         }
     }
 
-    static async Task<IHost> ClientAsync(string database)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.UseOrleansClient(c =>
-        {
-            c.Configure<ClusterOptions>(o => { o.ClusterId = "aegrid"; o.ServiceId = "aegrid"; });
-            c.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = database; });
-        });
-        var client = builder.Build();
-        await client.StartAsync();
-        return client;
-    }
+    static Task<IHost> ClientAsync(string database) => PlainClients.StartAsync(database);
 }

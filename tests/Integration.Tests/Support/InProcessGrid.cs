@@ -42,15 +42,7 @@ public sealed class InProcessGrid : IAsyncDisposable
             await host.StartAsync();
             grid._silos.Add(host);
         }
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.UseOrleansClient(c =>
-        {
-            c.Configure<ClusterOptions>(o => { o.ClusterId = "aegrid"; o.ServiceId = "aegrid"; });
-            c.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = connectionString; });
-        });
-        grid._client = builder.Build();
-        await grid._client.StartAsync();
+        grid._client = await PlainClients.StartAsync(connectionString);
         return grid;
     }
 
