@@ -83,6 +83,7 @@ public sealed class FaultInjectingTrialStore(ITrialStore inner) : ITrialStore
     public Task<IReadOnlyList<SweepRecord>> ListSweepsAsync(CancellationToken ct = default) => inner.ListSweepsAsync(ct);
     public Task SetSweepStateAsync(string sweepId, SweepState state, CancellationToken ct = default) => inner.SetSweepStateAsync(sweepId, state, ct);
     public Task AddTrialsAsync(string sweepId, IReadOnlyList<TrialConfig> trials, CancellationToken ct = default) => inner.AddTrialsAsync(sweepId, trials, ct);
+    public Task<SweepDeletion> DeleteSweepAsync(string sweepId, CancellationToken ct = default) => inner.DeleteSweepAsync(sweepId, ct);
     public Task<IReadOnlyList<TrialRecord>> GetTrialsAsync(string sweepId, CancellationToken ct = default) => inner.GetTrialsAsync(sweepId, ct);
     public Task<TrialRecord?> GetTrialAsync(string trialId, CancellationToken ct = default) => inner.GetTrialAsync(trialId, ct);
     public Task SetTrialStatusAsync(string trialId, TrialStatus status, string? error, CancellationToken ct = default) => inner.SetTrialStatusAsync(trialId, status, error, ct);

@@ -29,6 +29,10 @@ public interface ITrialStore
     /// <summary>Adds trials to an existing sweep (extend); trial ids that exist already are left alone.</summary>
     Task AddTrialsAsync(string sweepId, IReadOnlyList<TrialConfig> trials, CancellationToken ct = default);
 
+    /// <summary>Deletes a sweep that is not running, with its trials, attempts, epochs, checkpoints and models, in one
+    /// transaction; a running sweep is left alone (<see cref="SweepDeletion.Running"/>).</summary>
+    Task<SweepDeletion> DeleteSweepAsync(string sweepId, CancellationToken ct = default);
+
     // ---- trials
     Task<IReadOnlyList<TrialRecord>> GetTrialsAsync(string sweepId, CancellationToken ct = default);
     Task<TrialRecord?> GetTrialAsync(string trialId, CancellationToken ct = default);
