@@ -98,15 +98,17 @@ internal static class SweepDisplay
             .Select(st => $"{s.TrialsByStatus[st]} {st.ToWire()}")) + $" of {s.TotalTrials}"
         + (s.EpochsRedone > 0 ? $"; {s.EpochsRedone} epoch(s) redone after failures" : "");
 
-    public static void ShowStatus(IAnsiConsole console, SweepStatusReport status)
+    /// <param name="verbose">Every hyperparameter; otherwise only those that differ between the sweep's trials.</param>
+    public static void ShowStatus(IAnsiConsole console, SweepStatusReport status, bool verbose = false)
     {
         var s = status.Sweep;
         console.MarkupLine($"[bold]{Markup.Escape(s.Id)}[/] ({Markup.Escape(s.Name)}): {s.State.ToString().ToLowerInvariant()}, {Markup.Escape(CountsLine(s))}");
+        var columns = HyperparameterColumns.For(status.Trials.Select(t => t.Parameters), verbose);
         var table = new Table().AddColumns("trial", "status", "architecture", "hyperparameters", "epochs", "attempts", s.Metric, "kept");
         foreach (var t in status.Trials)
         {
             var value = t.LastEpoch?.Metric(s.Metric);
-            table.AddRow(Short(t.TrialId), t.Status.ToWire(), t.Parameters.Architecture, Markup.Escape(Describe(t.Parameters)),
+            table.AddRow(Short(t.TrialId), t.Status.ToWire(), t.Parameters.Architecture, Markup.Escape(columns.Describe(t.Parameters)),
                 t.EpochsCompleted.ToString(), t.Attempts.ToString(), value is { } v ? v.ToString("0.000000") : "",
                 t.Kept ? "yes" : "");
         }
@@ -115,32 +117,21 @@ internal static class SweepDisplay
             console.MarkupLine($"[red]{Markup.Escape(Short(t.TrialId))}[/]: {Markup.Escape(t.Error!)}");
     }
 
-    public static void ShowLeaderboard(IAnsiConsole console, IReadOnlyList<LeaderboardEntry> entries, string metric)
+    /// <param name="sweepTrials">Every trial of the sweep: a hyperparameter gets shown when it differs between them.</param>
+    /// <param name="verbose">Every hyperparameter, varying or not.</param>
+    public static void ShowLeaderboard(IAnsiConsole console, IReadOnlyList<LeaderboardEntry> entries, string metric,
+        IEnumerable<Hyperparameters> sweepTrials, bool verbose = false)
     {
         if (entries.Count == 0)
         {
             console.MarkupLine("[yellow]no completed trial has a value for[/] " + Markup.Escape(metric));
             return;
         }
+        var columns = HyperparameterColumns.For(sweepTrials, verbose);
         var table = new Table().Title("leaderboard").AddColumns("rank", "trial", "architecture", "hyperparameters", metric, "kept");
         foreach (var e in entries)
-            table.AddRow(e.Rank.ToString(), e.TrialId, e.Parameters.Architecture, Markup.Escape(Describe(e.Parameters)),
+            table.AddRow(e.Rank.ToString(), e.TrialId, e.Parameters.Architecture, Markup.Escape(columns.Describe(e.Parameters)),
                 e.Value.ToString("0.000000"), e.Kept ? "yes" : "");
         console.Write(table);
-    }
-
-    /// <summary>The hyperparameters that were set, compactly: "d=32 lr=0.001 batch=20 noise=0.5".</summary>
-    public static string Describe(Hyperparameters p)
-    {
-        var parts = new List<string>();
-        if (p.EncodingDim is { } d) parts.Add($"d={d}");
-        if (p.HiddenSizes is { } h) parts.Add($"hidden=[{string.Join(',', h)}]");
-        if (p.NoiseFactor is { } n) parts.Add($"noise={n:0.###}{(p.ClipNoise == true ? " clipped" : "")}");
-        if (p.LearningRate is { } lr) parts.Add($"lr={lr:0.#####}");
-        if (p.Optimizer is { } o) parts.Add(o);
-        if (p.BatchSize is { } b) parts.Add($"batch={b}");
-        if (p.Epochs is { } ep) parts.Add($"epochs={ep}");
-        parts.Add($"seed={p.Seed}");
-        return string.Join(' ', parts);
     }
 }

@@ -1,0 +1,70 @@
+using AeGrid.Abstractions;
+using ScottPlot;
+using ScottPlot.TickGenerators;
+
+namespace AeGrid.Client.Report.Sweep;
+
+/// <summary>
+/// What the sweep's trials came to and what faults cost: trials by state, and attempts per trial (every attempt past the
+/// first is a retry after a failure or a lost silo) with the epochs trained again because of them.
+/// </summary>
+internal static class TrialStateCharts
+{
+    static readonly Dictionary<TrialStatus, Color> StateColours = new()
+    {
+        [TrialStatus.Pending] = Colors.LightGray,
+        [TrialStatus.Running] = Colors.SteelBlue,
+        [TrialStatus.Completed] = Colors.ForestGreen,
+        [TrialStatus.Pruned] = Colors.GoldenRod,
+        [TrialStatus.Diverged] = Colors.DarkOrange,
+        [TrialStatus.Failed] = Colors.FireBrick,
+        [TrialStatus.Cancelled] = Colors.DimGray,
+    };
+
+    public static IReadOnlyList<SweepPicture> Create(SweepReportData data) => data.Trials.Count == 0 ? [] : [States(data), Attempts(data)];
+
+    static SweepPicture States(SweepReportData data)
+    {
+        var states = Enum.GetValues<TrialStatus>();
+        var plot = SweepChartStyle.NewPlot("Trials by state", "state", "trials");
+        var bars = states.Select((state, i) => new Bar
+        {
+            Position = i,
+            Value = data.Sweep.TrialsByStatus.GetValueOrDefault(state),
+            FillColor = StateColours[state],
+            Label = data.Sweep.TrialsByStatus.GetValueOrDefault(state).ToString(),
+        }).ToList();
+        var plottable = plot.Add.Bars(bars);
+        plottable.ValueLabelStyle.FontSize = 13;
+        plot.Axes.Bottom.TickGenerator = new NumericManual(states.Select((_, i) => (double)i).ToArray(),
+            states.Select(s => s.ToWire()).ToArray());
+        plot.Axes.Margins(bottom: 0);
+        var caption = $"How the {data.Trials.Count} trial(s) stand" +
+                      (data.Sweep.State == SweepState.Running ? $" at {data.TakenAt:yyyy-MM-dd HH:mm} UTC (the sweep is still running)" : "") + ".";
+        return SweepChartStyle.Encode(plot, "trial-states.png", "states", "Trials by state", caption, height: 360);
+    }
+
+    static SweepPicture Attempts(SweepReportData data)
+    {
+        var trials = data.Trials.OrderBy(t => t.Trial.Number).ToList();
+        var plot = SweepChartStyle.NewPlot("Attempts per trial", "trial", "attempts");
+        var bars = trials.Select((t, i) => new Bar
+        {
+            Position = i,
+            Value = t.Trial.Attempts,
+            FillColor = t.Trial.Attempts > 1 ? Colors.FireBrick : Colors.SteelBlue,
+        }).ToList();
+        plot.Add.Bars(bars);
+        // Every trial's label when they fit; with many trials ScottPlot's own numbering is easier to read.
+        if (trials.Count <= 24)
+            plot.Axes.Bottom.TickGenerator = new NumericManual(trials.Select((_, i) => (double)i).ToArray(), trials.Select(t => t.ShortId).ToArray());
+        plot.Axes.Left.TickGenerator = new NumericAutomatic { IntegerTicksOnly = true };
+        plot.Axes.Margins(bottom: 0);
+        plot.Axes.SetLimitsY(0, Math.Max(2, trials.Max(t => t.Trial.Attempts)) + 0.5);
+        var retried = trials.Count(t => t.Trial.Attempts > 1);
+        var caption = $"Attempts each trial took (red: more than one). {retried} trial(s) were retried after a failure or a " +
+                      $"lost silo; {data.Sweep.EpochsRedone} epoch(s) were trained again because an attempt resumed from an " +
+                      "earlier checkpoint.";
+        return SweepChartStyle.Encode(plot, "attempts.png", "attempts", "Attempts per trial", caption, height: 360);
+    }
+}
