@@ -7,9 +7,10 @@ using AeGrid.Models.Training;
 namespace AeGrid.Client.Output;
 
 /// <summary>
-/// The hyperparameters worth a column: those whose value, as trained (tutorial defaults filled in), differs between the
-/// sweep's trials. A sweep's rows differ only in what it searched, so showing every setting on every row hides that;
-/// --verbose shows them all. Names are config.json's (lr, batch_size, encoding_dim, …).
+/// The hyperparameters worth a column: those whose value, as trained (tutorial defaults filled in), differs between
+/// trials of the same architecture. A sweep's rows differ only in what it searched, so showing every setting on every
+/// row hides that; and what differs only with the architecture (each one's default code size) is told by the
+/// architecture column. --verbose shows them all. Names are config.json's (learning_rate, batch_size, encoding_dim, …).
 /// </summary>
 internal sealed class HyperparameterColumns
 {
@@ -25,8 +26,9 @@ internal sealed class HyperparameterColumns
     public static HyperparameterColumns For(IEnumerable<Hyperparameters> trials, bool all)
     {
         var rows = trials.Select(AsTrained).ToList();
+        var byArchitecture = rows.GroupBy(r => r.GetValueOrDefault("architecture", "")).ToList();
         var names = rows.SelectMany(r => r.Keys).Distinct().Where(n => n != "architecture")
-            .Where(n => all || rows.Select(r => r.GetValueOrDefault(n, "")).Distinct().Count() > 1)
+            .Where(n => all || byArchitecture.Any(g => g.Select(r => r.GetValueOrDefault(n, "")).Distinct().Count() > 1))
             .ToList();
         return new HyperparameterColumns(names);
     }

@@ -9,7 +9,7 @@ namespace AeGrid.Client.Report.Sweep;
 /// <summary>
 /// The sweep's metric against each hyperparameter it varied (values as trained), one dot per trial coloured by
 /// architecture, and against the architecture itself when there are several. Numbers get a log axis when they span a
-/// decade (or a factor of 3 for the learning rate); other values (optimizer, hidden sizes) are categories.
+/// decade (or a factor of 3 for learning_rate); other values (optimizer, hidden sizes) are categories.
 /// Completed trials are solid dots; pruned and unfinished ones (where they stood) are faded.
 /// </summary>
 internal static class HyperparameterCharts
@@ -35,7 +35,7 @@ internal static class HyperparameterCharts
         var numbers = texts.Select(t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : (double?)null).ToList();
         var numeric = name != "architecture" && numbers.All(n => n is not null);
         var categories = numeric ? [] : texts.Distinct().Order(StringComparer.Ordinal).ToList();
-        var logX = numeric && SweepChartStyle.WantsLogAxis(numbers.Select(n => n!.Value), searchedOnLogScale: name == "lr");
+        var logX = numeric && SweepChartStyle.WantsLogAxis(numbers.Select(n => n!.Value), searchedOnLogScale: name == "learning_rate");
         var metricValues = trials.Select(t => t.LastValue(data.Metric)!.Value).ToList();
         var logY = SweepChartStyle.WantsLogAxis(metricValues);
 

@@ -37,6 +37,7 @@ internal static class LearningCurvesChart
             if (withTrain) AddCurve(plot, trial, "train_mse", colour.WithAlpha(faded ? 0.25 : 0.7), log, legend: null, width: 1.5f, dashed: true);
         }
         if (log) SweepChartStyle.UseLogTicks(plot.Axes.Left, allValues);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.ShowLegend(Alignment.UpperRight);
 
         var caption = $"The {metric} of the {best.Count} best trial(s) after each epoch" +
