@@ -9,20 +9,23 @@ internal static class SweepDisplay
     static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
-    /// Polls the sweep until it is no longer running. On a terminal: a bar for the sweep and a line per running trial.
-    /// Otherwise (logs, CI): one plain line on <paramref name="log"/> whenever the counts change. No console: silent.
+    /// Polls the sweep until it is no longer running. On a terminal: a bar for the sweep, with the best value so far,
+    /// epochs done and the time left (<see cref="SweepProgress"/>), and a line per running trial with its last epoch's
+    /// metric. Otherwise (logs, CI): one plain line on <paramref name="log"/> whenever the counts change. No console: silent.
     /// Returns the final status. Polling survives a lost connection: a watch can be stopped and started again at will.
     /// </summary>
     public static async Task<SweepStatusReport> WatchAsync(ISweepGrain sweep, IAnsiConsole? console, TextWriter log, CancellationToken ct)
     {
         if (console is null) return await PollUntilDoneAsync(sweep, _ => { }, log, ct);
+        var progress = new SweepProgress();
         if (!console.Profile.Capabilities.Interactive)
         {
             string last = "";
             return await PollUntilDoneAsync(sweep, status =>
             {
                 var line = CountsLine(status.Sweep);
-                if (line != last) log.WriteLine($"{DateTime.Now:HH:mm:ss} {status.Sweep.Id}: {line}");
+                var where = progress.Describe(status, DateTimeOffset.UtcNow);
+                if (line != last) log.WriteLine($"{DateTime.Now:HH:mm:ss} {status.Sweep.Id}: {line} ({where})");
                 last = line;
             }, log, ct);
         }
@@ -41,7 +44,7 @@ internal static class SweepDisplay
                     int done = s.TrialsByStatus.Where(kv => kv.Key.IsFinal()).Sum(kv => kv.Value);
                     sweepTask.MaxValue = Math.Max(1, s.TotalTrials);
                     sweepTask.Value = done;
-                    sweepTask.Description = Markup.Escape($"{s.Id}  {CountsLine(s)}");
+                    sweepTask.Description = Markup.Escape($"{s.Id}  {CountsLine(s)}  {progress.Describe(status, DateTimeOffset.UtcNow)}");
                     foreach (var t in status.Trials)
                     {
                         if (t.Status == TrialStatus.Running && t.Live is { } live)
@@ -51,7 +54,7 @@ internal static class SweepDisplay
                             task.Value = (live.Epoch - 1) * live.BatchesPerEpoch + live.Batch;
                             task.Description = Markup.Escape(
                                 $"  {Short(t.TrialId)} {t.Parameters.Architecture} epoch {live.Epoch}/{live.Epochs} batch {live.Batch}/{live.BatchesPerEpoch} " +
-                                $"loss {live.Loss:0.00000} {live.SamplesPerSecond:0} samples/s");
+                                $"loss {live.Loss:0.00000} {live.SamplesPerSecond:0} samples/s{LastEpochMetric(t, s.Metric)}");
                         }
                         else if (t.Status.IsFinal() && trialTasks.Remove(t.TrialId, out var finished))
                         {
@@ -90,6 +93,10 @@ internal static class SweepDisplay
             await Task.Delay(PollEvery, ct);
         }
     }
+
+    /// <summary>", test_mse 0.0312 after epoch 3": where a running trial stood at its last finished epoch.</summary>
+    static string LastEpochMetric(TrialSummary t, string metric) =>
+        t.LastEpoch?.Metric(metric) is { } value ? $", {metric} {Formats.Metric(value)} after epoch {t.LastEpoch.Epoch}" : "";
 
     static string Short(string trialId) => trialId[(trialId.LastIndexOf("-t", StringComparison.Ordinal) + 1)..];
 
