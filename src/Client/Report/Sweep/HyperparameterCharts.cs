@@ -61,7 +61,12 @@ internal static class HyperparameterCharts
                 markers.LegendText = completed ? architecture : $"{architecture} (pruned or unfinished)";
             }
         }
-        if (logX) SweepChartStyle.UseLogTicks(plot.Axes.Bottom, numbers.Select(n => n!.Value));
+        var distinct = numeric ? numbers.Select(n => n!.Value).Distinct().Order().ToList() : [];
+        if (numeric && distinct.Count <= 8)
+            // A grid's few values: a tick at each, labelled as the sweep file would write it.
+            plot.Axes.Bottom.TickGenerator = new NumericManual([.. distinct.Select(v => logX ? Math.Log10(v) : v)],
+                [.. distinct.Select(v => v.ToString("G6", CultureInfo.InvariantCulture))]);
+        else if (logX) SweepChartStyle.UseLogTicks(plot.Axes.Bottom, numbers.Select(n => n!.Value));
         if (!numeric)
         {
             plot.Axes.Bottom.TickGenerator = new NumericManual(
