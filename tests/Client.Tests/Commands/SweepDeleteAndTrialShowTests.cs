@@ -70,6 +70,22 @@ public sealed class SweepDeleteAndTrialShowTests : IDisposable
         Assert.Equal(["epoch,attempt,train_mse,test_mse,samples_per_second,wall_seconds"], pending.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    [Fact]
+    public async Task Sweep_status_shows_the_hyperparameters_that_vary_and_verbose_shows_them_all()
+    {
+        var store = _temp.Combine("store.db");
+        var (id, _) = await StoreSweeps.RunningAsync(store);
+
+        var status = await Aegrid.RunAsync("sweep", "status", id, "--store", store);
+        Assert.True(status.ExitCode == ExitCodes.Success, status.ToString());
+        Assert.Contains("learning_rate=0.01 ", status.Stdout);
+        Assert.DoesNotContain("batch_size=", status.Stdout); // the same for both trials
+
+        var verbose = await Aegrid.RunAsync("sweep", "status", id, "--store", store, "--verbose");
+        Assert.True(verbose.ExitCode == ExitCodes.Success, verbose.ToString());
+        Assert.Contains("batch_size=", verbose.Stdout);
+    }
+
     [Theory]
     [InlineData("nonsense", "'nonsense' is not a trial id")]
     [InlineData("live-000000-t0009", "unknown")]
