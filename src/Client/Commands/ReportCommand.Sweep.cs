@@ -21,6 +21,7 @@ internal sealed partial class ReportCommand
     {
         Description = "A sweep id (from `sweep list` or `run`): report on the sweep instead of one model",
         Arity = ArgumentArity.ZeroOrOne,
+        HelpName = "SWEEP",
     };
     private readonly GridOptions _grid = new();
     private readonly Option<int?> _top = OptionFactory.WholeNumber("--top", "Sweep reports: learning curves of this many best trials [default: 8]");

@@ -26,7 +26,7 @@ internal sealed partial class ReportCommand : Command, ICommandWithExamples
     };
     private readonly Option<string?> _out = new("--out")
     {
-        Description = "Directory to write the report into [default: ./aegrid-report-<trial or architecture>]",
+        Description = "Directory to write the report into [default: ./aegrid-report-<sweep, trial or architecture>]",
         HelpName = "DIR",
     };
     private readonly Option<string?> _dataset = new("--dataset")
@@ -36,7 +36,7 @@ internal sealed partial class ReportCommand : Command, ICommandWithExamples
         HelpName = "NAME|PATH",
     };
     private readonly Option<int?> _limit = OptionFactory.WholeNumber("--limit",
-        "Use only the first N test images for the latent plot and the clustering [default: all]");
+        "Use only the first N test images for the latent plot and the clustering [default: all; 1000 in a sweep report]");
     private readonly Option<int?> _scale = OptionFactory.WholeNumber("--scale",
         $"Draw each image pixel as an N×N block in the image grids (1 to {GridLayout.MaxScale}) [default: 2]");
     private readonly Option<bool> _json = new("--json")
