@@ -18,7 +18,9 @@ public sealed record TrialEpochHistory(
     [property: Id(1)] TrialStatus Status,
     [property: Id(2)] Hyperparameters Parameters,
     [property: Id(3)] ImmutableArray<EpochReport> Epochs,
-    [property: Id(4)] ImmutableArray<AttemptSummary> Attempts);
+    [property: Id(4)] ImmutableArray<AttemptSummary> Attempts,
+    /// <summary>Epochs trained more than once because an attempt resumed from an earlier checkpoint.</summary>
+    [property: Id(5)] int EpochsRedone = 0);
 
 /// <summary>
 /// What a report draws a trial with: the kept model's weights (TorchSharp's module format) when there is one, else the

@@ -106,6 +106,7 @@ public sealed class FaultInjectingTrialStore(ITrialStore inner) : ITrialStore
     public Task<IReadOnlyList<SiloSlots>> GetSlotLedgerAsync(CancellationToken ct = default) => inner.GetSlotLedgerAsync(ct);
     public Task<IReadOnlyList<EpochReport>> GetEpochsAsync(string trialId, CancellationToken ct = default) => inner.GetEpochsAsync(trialId, ct);
     public Task<int> CountRedoneEpochsAsync(string sweepId, CancellationToken ct = default) => inner.CountRedoneEpochsAsync(sweepId, ct);
+    public Task<int> CountRedoneEpochsOfTrialAsync(string trialId, CancellationToken ct = default) => inner.CountRedoneEpochsOfTrialAsync(trialId, ct);
     public Task<StoredCheckpoint?> LoadCheckpointAsync(string trialId, CancellationToken ct = default)
     {
         if (FailCheckpointLoadsOf is { } fails && fails(trialId))

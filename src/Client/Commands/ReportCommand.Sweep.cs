@@ -58,7 +58,7 @@ internal sealed partial class ReportCommand
             JsonOutput.Write(context.Out, manifest);
             return ExitCodes.Success;
         }
-        context.Out.WriteLine($"Report on sweep {manifest.SweepId} ({manifest.State}, {manifest.Trials} trial(s), " +
+        context.Out.WriteLine($"Report on sweep {manifest.SweepId} ({manifest.State}, {manifest.Trials.Count} trial(s), " +
                               $"taken {manifest.TakenAt:yyyy-MM-dd HH:mm:ss} UTC):");
         foreach (var picture in manifest.Pictures)
             context.Out.WriteLine($"  {picture.File,-32} {picture.Width}×{picture.Height}  {picture.Title}");

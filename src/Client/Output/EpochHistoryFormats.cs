@@ -36,7 +36,8 @@ internal static class EpochHistoryFormats
     public static void ShowTable(IAnsiConsole console, TrialEpochHistory history)
     {
         console.MarkupLine($"[bold]{Markup.Escape(history.TrialId)}[/] ({Markup.Escape(history.Parameters.Architecture)}): " +
-                           $"{history.Status.ToWire()}, {history.Epochs.Length} epoch(s), {history.Attempts.Length} attempt(s)");
+                           $"{history.Status.ToWire()}, {history.Epochs.Length} epoch(s), {history.Attempts.Length} attempt(s)" +
+                           (history.EpochsRedone > 0 ? $", {history.EpochsRedone} epoch(s) redone after failures" : ""));
         if (history.Epochs.IsEmpty)
         {
             console.MarkupLine("[yellow]no epoch finished yet[/]");
@@ -73,6 +74,7 @@ internal static class EpochHistoryFormats
             ["status"] = history.Status.ToWire(),
             ["hyperparameters"] = GridJson.Parameters(history.Parameters),
             ["epochs"] = epochs,
+            ["epochs_redone"] = history.EpochsRedone,
             ["attempts"] = new JsonArray([.. history.Attempts.Select(a => (JsonNode)new JsonObject
             {
                 ["attempt"] = a.Attempt,

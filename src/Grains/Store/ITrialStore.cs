@@ -102,6 +102,8 @@ public interface ITrialStore
     Task<IReadOnlyList<EpochReport>> GetEpochsAsync(string trialId, CancellationToken ct = default);
     /// <summary>Epochs of the sweep stored more than once (a resumed attempt re-ran them): the work redone after failures.</summary>
     Task<int> CountRedoneEpochsAsync(string sweepId, CancellationToken ct = default);
+    /// <summary>The same for one trial: what failures cost it in epochs trained again.</summary>
+    Task<int> CountRedoneEpochsOfTrialAsync(string trialId, CancellationToken ct = default);
 
     // ---- checkpoints and models
     /// <summary>Replaces the trial's checkpoint if <paramref name="attempt"/> is current; false otherwise.</summary>

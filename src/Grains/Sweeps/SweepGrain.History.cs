@@ -16,8 +16,9 @@ public sealed partial class SweepGrain
         var trial = await TrialOfThisSweepAsync(trialId);
         var epochs = await store.GetEpochsAsync(trialId);
         var attempts = await store.GetAttemptsAsync(trialId);
+        var redone = await store.CountRedoneEpochsOfTrialAsync(trialId);
         return new TrialEpochHistory(trial.TrialId, trial.Status, trial.Parameters, [.. epochs],
-            [.. attempts.Select(a => new AttemptSummary(a.Attempt, a.Silo, a.StartedAt, a.EndedAt, a.Outcome))]);
+            [.. attempts.Select(a => new AttemptSummary(a.Attempt, a.Silo, a.StartedAt, a.EndedAt, a.Outcome))], redone);
     }
 
     public async Task<TrialWeights?> GetTrialWeights(string trialId)

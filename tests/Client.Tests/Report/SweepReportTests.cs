@@ -29,7 +29,10 @@ public sealed class SweepReportTests(ITestOutputHelper output) : IDisposable
         var (manifest, html) = await ReportAsync(id);
 
         Assert.Equal("completed", manifest.GetProperty("state").GetString());
-        Assert.Equal(8, manifest.GetProperty("trials").GetInt32());
+        var trials = manifest.GetProperty("trials").EnumerateArray().ToList();
+        Assert.Equal(8, trials.Count);
+        Assert.All(trials, t => Assert.Equal((1, 0), (t.GetProperty("attempts").GetInt32(), t.GetProperty("epochs_redone").GetInt32())));
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], trials.Select(t => t.GetProperty("rank").GetInt32()));
         Assert.Equal(["seed"], Strings(manifest.GetProperty("varying_hyperparameters")));
         Assert.Equal(["learning-curves.png", "metric-vs-architecture.png", "trial-states.png", "attempts.png"],
             Strings(manifest.GetProperty("pictures"), "file"));

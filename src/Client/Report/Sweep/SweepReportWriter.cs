@@ -6,6 +6,10 @@ namespace AeGrid.Client.Report.Sweep;
 /// <summary>One picture in a sweep's report.json: its file (relative to the report directory), what it shows, its size.</summary>
 internal sealed record SweepPictureEntry(string File, string Kind, string Title, int Width, int Height);
 
+/// <summary>One trial in report.json: where it ended, its rank and value, and what faults cost it.</summary>
+internal sealed record SweepTrialEntry(string TrialId, string Status, string Architecture, int? Rank, double? Value, int Epochs,
+    int Attempts, int EpochsRedone, bool Kept);
+
 /// <summary>The models drawn for one architecture in report.json; <see cref="Missing"/> says why there are no pictures.</summary>
 internal sealed record SweepModelEntry(string TrialId, string Architecture, string Source, string? Missing,
     ClusteringSummary? Clustering, IReadOnlyList<SweepPictureEntry> Pictures);
@@ -18,7 +22,8 @@ internal sealed record SweepReportManifest
     public required string Metric { get; init; }
     /// <summary>When the grid was read: a running sweep's report is a snapshot.</summary>
     public required DateTimeOffset TakenAt { get; init; }
-    public required int Trials { get; init; }
+    /// <summary>Every trial, ranked ones first (best first), then the others by number.</summary>
+    public required IReadOnlyList<SweepTrialEntry> Trials { get; init; }
     public required IReadOnlyList<string> VaryingHyperparameters { get; init; }
     public required IReadOnlyList<SweepPictureEntry> Pictures { get; init; }
     public required IReadOnlyList<SweepModelEntry> Models { get; init; }
@@ -45,7 +50,8 @@ internal static class SweepReportWriter
             State = data.Sweep.State.ToString().ToLowerInvariant(),
             Metric = data.Metric,
             TakenAt = data.TakenAt,
-            Trials = data.Trials.Count,
+            Trials = data.Ordered.Select(t => new SweepTrialEntry(t.Trial.TrialId, t.Trial.Status.ToWire(), t.Architecture, t.Rank,
+                t.LastValue(data.Metric), t.Trial.EpochsCompleted, t.Trial.Attempts, t.History.EpochsRedone, t.Trial.Kept)).ToList(),
             VaryingHyperparameters = data.Varying.Names,
             Pictures = charts.Select(Entry).ToList(),
             Models = models.Select(m => new SweepModelEntry(m.TrialId, m.Architecture, m.Source, m.Missing, m.Clustering,

@@ -47,24 +47,30 @@ internal static class TrialStateCharts
     static SweepPicture Attempts(SweepReportData data)
     {
         var trials = data.Trials.OrderBy(t => t.Trial.Number).ToList();
-        var plot = SweepChartStyle.NewPlot("Attempts per trial", "trial", "attempts");
-        var bars = trials.Select((t, i) => new Bar
+        var plot = SweepChartStyle.NewPlot("Attempts and epochs redone per trial", "trial", "count");
+        // Two bars per trial: its attempts (red past the first), and the epochs it trained again after resuming.
+        var attempts = trials.Select((t, i) => new Bar
         {
-            Position = i,
-            Value = t.Trial.Attempts,
-            FillColor = t.Trial.Attempts > 1 ? Colors.FireBrick : Colors.SteelBlue,
+            Position = i * 3, Value = t.Trial.Attempts, FillColor = t.Trial.Attempts > 1 ? Colors.FireBrick : Colors.SteelBlue,
         }).ToList();
-        plot.Add.Bars(bars);
+        var redone = trials.Select((t, i) => new Bar { Position = i * 3 + 1, Value = t.History.EpochsRedone, FillColor = Colors.DarkOrange }).ToList();
+        plot.Add.Bars(attempts);
+        plot.Add.Bars(redone);
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "attempts", FillColor = Colors.SteelBlue });
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "attempts (retried)", FillColor = Colors.FireBrick });
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "epochs redone", FillColor = Colors.DarkOrange });
+        plot.ShowLegend(Alignment.UpperRight);
         // Every trial's label when they fit; with many trials ScottPlot's own numbering is easier to read.
         if (trials.Count <= 24)
-            plot.Axes.Bottom.TickGenerator = new NumericManual(trials.Select((_, i) => (double)i).ToArray(), trials.Select(t => t.ShortId).ToArray());
+            plot.Axes.Bottom.TickGenerator = new NumericManual(trials.Select((_, i) => i * 3 + 0.5).ToArray(), trials.Select(t => t.ShortId).ToArray());
         plot.Axes.Left.TickGenerator = new NumericAutomatic { IntegerTicksOnly = true };
         plot.Axes.Margins(bottom: 0);
-        plot.Axes.SetLimitsY(0, Math.Max(2, trials.Max(t => t.Trial.Attempts)) + 0.5);
+        var highest = trials.Max(t => Math.Max(t.Trial.Attempts, t.History.EpochsRedone));
+        plot.Axes.SetLimitsY(0, Math.Max(2, highest) * 1.35 + 0.5); // room for the legend above the bars
         var retried = trials.Count(t => t.Trial.Attempts > 1);
-        var caption = $"Attempts each trial took (red: more than one). {retried} trial(s) were retried after a failure or a " +
-                      $"lost silo; {data.Sweep.EpochsRedone} epoch(s) were trained again because an attempt resumed from an " +
-                      "earlier checkpoint.";
-        return SweepChartStyle.Encode(plot, "attempts.png", "attempts", "Attempts per trial", caption, height: 360);
+        var caption = $"Attempts each trial took (red: more than one) and the epochs it trained again (orange). {retried} trial(s) " +
+                      $"were retried after a failure or a lost silo; {data.Sweep.EpochsRedone} epoch(s) in all were trained again " +
+                      "because an attempt resumed from an earlier checkpoint.";
+        return SweepChartStyle.Encode(plot, "attempts.png", "attempts", "Attempts and epochs redone per trial", caption, height: 360);
     }
 }
