@@ -38,7 +38,7 @@ internal static class TrialStateCharts
         plottable.ValueLabelStyle.FontSize = 13;
         plot.Axes.Bottom.TickGenerator = new NumericManual(states.Select((_, i) => (double)i).ToArray(),
             states.Select(s => s.ToWire()).ToArray());
-        plot.Axes.Margins(bottom: 0);
+        plot.Axes.Margins(bottom: 0, top: 0.15); // room for the count above the tallest bar
         var caption = $"How the {data.Trials.Count} trial(s) stand" +
                       (data.Sweep.State == SweepState.Running ? $" at {data.TakenAt:yyyy-MM-dd HH:mm} UTC (the sweep is still running)" : "") + ".";
         return SweepChartStyle.Encode(plot, "trial-states.png", "states", "Trials by state", caption, height: 360);
