@@ -21,6 +21,8 @@ internal sealed record TrialReportRow(TrialSummary Trial, TrialEpochHistory Hist
 internal sealed record SweepReportData(SweepSummary Sweep, IReadOnlyList<TrialReportRow> Trials,
     IReadOnlyList<LeaderboardEntry> Leaderboard, HyperparameterColumns Varying, DateTimeOffset TakenAt)
 {
+    const int HistoryCallsAtOnce = 8;
+
     public string Metric => Sweep.Metric;
     public bool Maximize => Sweep.Maximize;
 
@@ -34,13 +36,17 @@ internal sealed record SweepReportData(SweepSummary Sweep, IReadOnlyList<TrialRe
         var status = await sweep.GetStatus();
         var board = await sweep.GetLeaderboard(Math.Max(1, status.Trials.Length), null);
         var ranks = board.ToDictionary(e => e.TrialId, e => e.Rank);
-        var rows = new List<TrialReportRow>();
-        foreach (var trial in status.Trials)
+        // The history calls interleave on the grain, so a few at a time shorten a large sweep's report without
+        // flooding the store with one query burst per trial.
+        using var gate = new SemaphoreSlim(HistoryCallsAtOnce);
+        var histories = await Task.WhenAll(status.Trials.Select(async trial =>
         {
-            ct.ThrowIfCancellationRequested();
-            var history = await sweep.GetTrialHistory(trial.TrialId);
-            rows.Add(new TrialReportRow(trial, history, ranks.TryGetValue(trial.TrialId, out var rank) ? rank : null));
-        }
+            await gate.WaitAsync(ct);
+            try { return await sweep.GetTrialHistory(trial.TrialId); }
+            finally { gate.Release(); }
+        }));
+        var rows = status.Trials.Select((trial, i) =>
+            new TrialReportRow(trial, histories[i], ranks.TryGetValue(trial.TrialId, out var rank) ? rank : null)).ToList();
         var varying = HyperparameterColumns.For(status.Trials.Select(t => t.Parameters), all: false);
         return new SweepReportData(status.Sweep, rows, board, varying, DateTimeOffset.UtcNow);
     }
