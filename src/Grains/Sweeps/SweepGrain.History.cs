@@ -45,12 +45,15 @@ public sealed partial class SweepGrain
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The rows are gone either way; a reminder left behind finds no sweep when it fires and changes nothing.
-            logger.LogWarning(e, "Sweep {SweepId} deleted, but its reminder could not be dropped", SweepId);
+            LogReminderNotDropped(e, SweepId);
         }
         // Its view of rows that are gone must not answer the next call: the next activation finds no sweep and says so.
         DeactivateOnIdle();
         return true;
     }
+
+    [LoggerMessage(LogLevel.Warning, "Sweep {SweepId} deleted, but its reminder could not be dropped")]
+    partial void LogReminderNotDropped(Exception exception, string sweepId);
 
     async Task<TrialRecord> TrialOfThisSweepAsync(string trialId)
     {
