@@ -92,10 +92,12 @@ internal sealed class SweepWatchCommand : Command
 {
     readonly GridOptions _grid = new();
     readonly Argument<string> _id = SweepCommand.SweepIdArgument();
+    readonly Option<bool> _verbose = SweepCommand.VerboseOption();
 
     public SweepWatchCommand() : base("watch", "Follow a sweep until it ends, then show its leaderboard. Safe to stop and start again.")
     {
         Arguments.Add(_id);
+        Options.Add(_verbose);
         _grid.AddTo(this);
         SetAction(CommandAction.Create(RunAsync));
     }
@@ -108,7 +110,8 @@ internal sealed class SweepWatchCommand : Command
         var final = await SweepDisplay.WatchAsync(sweep, json ? null : context.ErrorConsole, context.Error, context.Cancel);
         var board = await sweep.GetLeaderboard(10, null);
         if (json) context.Out.WriteLine(GridJson.Write(GridJson.Result(final, board)));
-        else SweepDisplay.ShowLeaderboard(context.OutConsole, board, final.Sweep.Metric, final.Trials.Select(t => t.Parameters));
+        else SweepDisplay.ShowLeaderboard(context.OutConsole, board, final.Sweep.Metric, final.Trials.Select(t => t.Parameters),
+            context.ParseResult.GetValue(_verbose));
         return ExitCodes.ForSweep(final.Sweep);
     }
 }
