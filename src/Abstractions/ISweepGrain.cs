@@ -21,6 +21,15 @@ public interface ISweepGrain : IGrainWithStringKey
     /// <summary>Adds <paramref name="trials"/> more trials drawn by the sweep's sampler (random search), continuing its sequence.</summary>
     Task<int> Extend(int trials);
 
+    // ---- read-only views for reports: they read the store only, never the grain's fields, so they may run between the
+    // scheduler's turns without waiting for it (a report of a busy sweep answers at once).
+    /// <summary>One trial's every epoch and attempt; an id outside this sweep is refused.</summary>
+    [AlwaysInterleave] Task<TrialEpochHistory> GetTrialHistory(string trialId);
+    /// <summary>The weights to draw a trial with: its kept model, else its latest checkpoint; null when it has neither yet.</summary>
+    [AlwaysInterleave] Task<TrialWeights?> GetTrialWeights(string trialId);
+    /// <summary>Deletes the sweep with its trials, epochs, attempts, checkpoints and models; false (nothing deleted) while it runs.</summary>
+    Task<bool> Delete();
+
     // ---- called by trial grains
     // Each report names its attempt; the sweep ignores a report from an attempt older than the trial's current one (a
     // zombie of a silo presumed dead), as the store ignores its writes.

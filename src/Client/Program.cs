@@ -20,6 +20,7 @@ internal static class Program
             new DataCommand(datasetSources),
             new RunCommand(),
             new SweepCommand(),
+            new TrialCommand(),
             new BestCommand(),
             new ExportCommand(),
             new ReportCommand(),

@@ -83,6 +83,7 @@ public sealed class FaultInjectingTrialStore(ITrialStore inner) : ITrialStore
     public Task<IReadOnlyList<SweepRecord>> ListSweepsAsync(CancellationToken ct = default) => inner.ListSweepsAsync(ct);
     public Task SetSweepStateAsync(string sweepId, SweepState state, CancellationToken ct = default) => inner.SetSweepStateAsync(sweepId, state, ct);
     public Task AddTrialsAsync(string sweepId, IReadOnlyList<TrialConfig> trials, CancellationToken ct = default) => inner.AddTrialsAsync(sweepId, trials, ct);
+    public Task<SweepDeletion> DeleteSweepAsync(string sweepId, CancellationToken ct = default) => inner.DeleteSweepAsync(sweepId, ct);
     public Task<IReadOnlyList<TrialRecord>> GetTrialsAsync(string sweepId, CancellationToken ct = default) => inner.GetTrialsAsync(sweepId, ct);
     public Task<TrialRecord?> GetTrialAsync(string trialId, CancellationToken ct = default) => inner.GetTrialAsync(trialId, ct);
     public Task SetTrialStatusAsync(string trialId, TrialStatus status, string? error, CancellationToken ct = default) => inner.SetTrialStatusAsync(trialId, status, error, ct);
@@ -111,6 +112,7 @@ public sealed class FaultInjectingTrialStore(ITrialStore inner) : ITrialStore
     public Task<IReadOnlyList<SiloSlots>> GetSlotLedgerAsync(CancellationToken ct = default) => inner.GetSlotLedgerAsync(ct);
     public Task<IReadOnlyList<EpochReport>> GetEpochsAsync(string trialId, CancellationToken ct = default) => inner.GetEpochsAsync(trialId, ct);
     public Task<int> CountRedoneEpochsAsync(string sweepId, CancellationToken ct = default) => inner.CountRedoneEpochsAsync(sweepId, ct);
+    public Task<int> CountRedoneEpochsOfTrialAsync(string trialId, CancellationToken ct = default) => inner.CountRedoneEpochsOfTrialAsync(trialId, ct);
     public Task<StoredCheckpoint?> LoadCheckpointAsync(string trialId, CancellationToken ct = default)
     {
         if (FailCheckpointLoadsOf is { } fails && fails(trialId))

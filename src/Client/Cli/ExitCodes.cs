@@ -14,6 +14,8 @@ internal static class ExitCodes
     public const int Diverged = 3;
     /// <summary>A sweep ended without a single completed trial (they failed, or some failed and the rest diverged).</summary>
     public const int NoTrialCompleted = 4;
+    /// <summary>The sweep is still running and the command needs a finished one (`sweep delete`): cancel it or wait.</summary>
+    public const int SweepRunning = 5;
     /// <summary>Ctrl+C (128 + SIGINT), the shell convention.</summary>
     public const int Cancelled = 130;
 

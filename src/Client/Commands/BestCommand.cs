@@ -13,6 +13,7 @@ internal sealed class BestCommand : Command, ICommandWithExamples
     readonly GridOptions _grid = new();
     readonly Argument<string> _id = SweepCommand.SweepIdArgument();
     readonly Option<int?> _top = OptionFactory.WholeNumber("--top", "How many rows [default: 10]");
+    readonly Option<bool> _verbose = SweepCommand.VerboseOption();
     readonly Option<string?> _metric = OptionFactory.Choice("--metric", "Rank by this metric instead of the sweep's", [.. EpochReport.MetricNames]);
 
     public BestCommand() : base("best", "Print a sweep's leaderboard: completed trials, best first.")
@@ -20,6 +21,7 @@ internal sealed class BestCommand : Command, ICommandWithExamples
         Arguments.Add(_id);
         Options.Add(_top);
         Options.Add(_metric);
+        Options.Add(_verbose);
         _grid.AddTo(this);
         SetAction(CommandAction.Create(RunAsync));
     }
@@ -42,7 +44,8 @@ internal sealed class BestCommand : Command, ICommandWithExamples
                 ["metric"] = metric ?? status.Sweep.Metric,
                 ["leaderboard"] = GridJson.Leaderboard(board),
             }));
-        else SweepDisplay.ShowLeaderboard(context.OutConsole, board, metric ?? status.Sweep.Metric);
+        else SweepDisplay.ShowLeaderboard(context.OutConsole, board, metric ?? status.Sweep.Metric,
+            status.Trials.Select(t => t.Parameters), context.ParseResult.GetValue(_verbose));
         return ExitCodes.Success;
     }
 }

@@ -9,9 +9,10 @@ namespace AeGrid.Client.Commands;
 
 /// <summary>
 /// `aegrid report`: the tutorials' pictures of one trained model (reconstructions, denoising, latent space, clusters)
-/// as PNGs, with report.html and report.json, from an exported model or the --out DIR of `aegrid train`.
+/// as PNGs, with report.html and report.json, from an exported model or the --out DIR of `aegrid train`; or, given a
+/// sweep id, the sweep's page (ReportCommand.Sweep.cs).
 /// </summary>
-internal sealed class ReportCommand : Command, ICommandWithExamples
+internal sealed partial class ReportCommand : Command, ICommandWithExamples
 {
     private readonly Option<string?> _model = new("--model")
     {
@@ -25,7 +26,7 @@ internal sealed class ReportCommand : Command, ICommandWithExamples
     };
     private readonly Option<string?> _out = new("--out")
     {
-        Description = "Directory to write the report into [default: ./aegrid-report-<trial or architecture>]",
+        Description = "Directory to write the report into [default: ./aegrid-report-<sweep, trial or architecture>]",
         HelpName = "DIR",
     };
     private readonly Option<string?> _dataset = new("--dataset")
@@ -35,7 +36,7 @@ internal sealed class ReportCommand : Command, ICommandWithExamples
         HelpName = "NAME|PATH",
     };
     private readonly Option<int?> _limit = OptionFactory.WholeNumber("--limit",
-        "Use only the first N test images for the latent plot and the clustering [default: all]");
+        "Use only the first N test images for the latent plot and the clustering [default: all; 1000 in a sweep report]");
     private readonly Option<int?> _scale = OptionFactory.WholeNumber("--scale",
         $"Draw each image pixel as an N×N block in the image grids (1 to {GridLayout.MaxScale}) [default: 2]");
     private readonly Option<bool> _json = new("--json")
@@ -44,10 +45,13 @@ internal sealed class ReportCommand : Command, ICommandWithExamples
     };
 
     public ReportCommand() : base("report",
-        "Draw the tutorials' pictures of a trained model into a directory: reconstructions.png; denoising.png for " +
-        "denoisers; latent.png when the code has at most 3 dimensions; clusters.png for cluster-mlp; plus report.html " +
-        "and report.json. Exit codes: 0 done, 1 failure, 2 bad input (missing or mismatched files, unknown dataset).")
+        "Draw a sweep (SWEEP: leaderboard, learning curves, metric against each hyperparameter, trials by state and attempts, " +
+        "and the best model of each architecture) or one trained model (--model, --train-dir: reconstructions.png; " +
+        "denoising.png for denoisers; latent.png when the code has at most 3 dimensions; clusters.png for cluster-mlp) " +
+        "into a directory with a self-contained report.html and report.json. " +
+        "Exit codes: 0 done, 1 failure, 2 bad input (unknown sweep, missing or mismatched files, unknown dataset).")
     {
+        AddSweepSymbols();
         Options.Add(_model);
         Options.Add(_trainDirectory);
         Options.Add(_out);
@@ -60,6 +64,7 @@ internal sealed class ReportCommand : Command, ICommandWithExamples
 
     public IReadOnlyList<string> Examples { get; } =
     [
+        "aegrid report quick-1a2b3c --out runs/quick-report    # a sweep, finished or still running",
         "aegrid train --arch deep-mlp --epochs 5 --out runs/deep && aegrid report --train-dir runs/deep --out runs/deep/report",
         "aegrid export quick-1a2b3c-t0002 --out best.bin && aegrid report --model best.bin    # into ./aegrid-report-quick-1a2b3c-t0002",
         "aegrid report --model best.bin --dataset mnist --limit 2000 --scale 3 --json",
@@ -72,6 +77,12 @@ internal sealed class ReportCommand : Command, ICommandWithExamples
         var layout = ReadLayout(parse);
         var limit = parse.GetValue(_limit);
         if (limit is < 1) throw CliException.InvalidInput($"--limit: must be a positive number of test images, got {limit}");
+        if (parse.GetValue(_sweep) is { } sweepId)
+        {
+            if (parse.GetValue(_model) is not null || parse.GetValue(_trainDirectory) is not null)
+                throw CliException.InvalidInput("give a sweep id or --model or --train-dir, not several");
+            return await RunSweepAsync(context, sweepId, layout, limit);
+        }
 
         var source = ReadSource(parse);
         var datasetName = parse.GetValue(_dataset) ?? source.Config.Dataset
@@ -105,7 +116,7 @@ internal sealed class ReportCommand : Command, ICommandWithExamples
         {
             ({ } file, null) => ReportSource.FromExport(file),
             (null, { } directory) => ReportSource.FromTrainingDirectory(directory),
-            (null, null) => throw CliException.InvalidInput("give the model to report on: --model FILE (from `aegrid export`) or --train-dir DIR (from `aegrid train --out`)"),
+            (null, null) => throw CliException.InvalidInput("give what to report on: a sweep id, --model FILE (from `aegrid export`) or --train-dir DIR (from `aegrid train --out`)"),
             _ => throw CliException.InvalidInput("--model and --train-dir: give one of them, not both"),
         };
     }
@@ -119,9 +130,11 @@ internal sealed class ReportCommand : Command, ICommandWithExamples
     }
 
     /// <summary>./aegrid-report-&lt;trial id or architecture&gt;, with anything a file name cannot hold replaced.</summary>
-    private static string DefaultDirectory(ReportSource source)
+    private static string DefaultDirectory(ReportSource source) => DefaultDirectory(source.TrialId ?? source.Config.Architecture);
+
+    /// <summary>./aegrid-report-&lt;name&gt;, with anything a file name cannot hold replaced.</summary>
+    private static string DefaultDirectory(string name)
     {
-        var name = source.TrialId ?? source.Config.Architecture;
         var invalid = Path.GetInvalidFileNameChars();
         return "aegrid-report-" + new string(name.Select(c => invalid.Contains(c) ? '_' : c).ToArray());
     }

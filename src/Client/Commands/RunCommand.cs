@@ -93,7 +93,7 @@ internal sealed class RunCommand : Command, ICommandWithExamples
         else
         {
             SweepDisplay.ShowStatus(context.OutConsole, final);
-            SweepDisplay.ShowLeaderboard(context.OutConsole, board, final.Sweep.Metric);
+            SweepDisplay.ShowLeaderboard(context.OutConsole, board, final.Sweep.Metric, final.Trials.Select(t => t.Parameters));
         }
         return ExitCodes.ForSweep(final.Sweep);
     }

@@ -20,6 +20,7 @@ internal sealed class SweepCommand : Command, ICommandWithExamples
         Subcommands.Add(new SweepCancelCommand());
         Subcommands.Add(new SweepRetryCommand());
         Subcommands.Add(new SweepExtendCommand());
+        Subcommands.Add(new SweepDeleteCommand());
     }
 
     public IReadOnlyList<string> Examples { get; } =
@@ -28,6 +29,9 @@ internal sealed class SweepCommand : Command, ICommandWithExamples
         "aegrid sweep watch quick-1a2b3c --cluster postgres://aegrid@db:5432/aegrid",
         "aegrid sweep status quick-1a2b3c --json",
     ];
+
+    internal static Option<bool> VerboseOption() =>
+        new("--verbose") { Description = "Show every hyperparameter, not only those that differ between the sweep's trials" };
 
     internal static Argument<string> SweepIdArgument() => new("id") { Description = "The sweep id (from `sweep submit` or `sweep list`)" };
 
@@ -64,10 +68,12 @@ internal sealed class SweepStatusCommand : Command
 {
     readonly GridOptions _grid = new();
     readonly Argument<string> _id = SweepCommand.SweepIdArgument();
+    readonly Option<bool> _verbose = SweepCommand.VerboseOption();
 
     public SweepStatusCommand() : base("status", "Show a sweep's state and every trial.")
     {
         Arguments.Add(_id);
+        Options.Add(_verbose);
         _grid.AddTo(this);
         SetAction(CommandAction.Create(RunAsync));
     }
@@ -77,7 +83,7 @@ internal sealed class SweepStatusCommand : Command
         await using var session = await _grid.OpenAsync(context);
         var status = await SweepCommand.SweepOf(session, context.ParseResult.GetValue(_id)!).GetStatus();
         if (context.ParseResult.GetValue(_grid.Json)) context.Out.WriteLine(GridJson.Write(GridJson.Status(status)));
-        else SweepDisplay.ShowStatus(context.OutConsole, status);
+        else SweepDisplay.ShowStatus(context.OutConsole, status, context.ParseResult.GetValue(_verbose));
         return ExitCodes.Success;
     }
 }
@@ -86,10 +92,12 @@ internal sealed class SweepWatchCommand : Command
 {
     readonly GridOptions _grid = new();
     readonly Argument<string> _id = SweepCommand.SweepIdArgument();
+    readonly Option<bool> _verbose = SweepCommand.VerboseOption();
 
     public SweepWatchCommand() : base("watch", "Follow a sweep until it ends, then show its leaderboard. Safe to stop and start again.")
     {
         Arguments.Add(_id);
+        Options.Add(_verbose);
         _grid.AddTo(this);
         SetAction(CommandAction.Create(RunAsync));
     }
@@ -102,7 +110,8 @@ internal sealed class SweepWatchCommand : Command
         var final = await SweepDisplay.WatchAsync(sweep, json ? null : context.ErrorConsole, context.Error, context.Cancel);
         var board = await sweep.GetLeaderboard(10, null);
         if (json) context.Out.WriteLine(GridJson.Write(GridJson.Result(final, board)));
-        else SweepDisplay.ShowLeaderboard(context.OutConsole, board, final.Sweep.Metric);
+        else SweepDisplay.ShowLeaderboard(context.OutConsole, board, final.Sweep.Metric, final.Trials.Select(t => t.Parameters),
+            context.ParseResult.GetValue(_verbose));
         return ExitCodes.ForSweep(final.Sweep);
     }
 }

@@ -9,20 +9,23 @@ internal static class SweepDisplay
     static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
-    /// Polls the sweep until it is no longer running. On a terminal: a bar for the sweep and a line per running trial.
-    /// Otherwise (logs, CI): one plain line on <paramref name="log"/> whenever the counts change. No console: silent.
+    /// Polls the sweep until it is no longer running. On a terminal: a bar for the sweep, with the best value so far,
+    /// epochs done and the time left (<see cref="SweepProgress"/>), and a line per running trial with its last epoch's
+    /// metric. Otherwise (logs, CI): one plain line on <paramref name="log"/> whenever the counts change. No console: silent.
     /// Returns the final status. Polling survives a lost connection: a watch can be stopped and started again at will.
     /// </summary>
     public static async Task<SweepStatusReport> WatchAsync(ISweepGrain sweep, IAnsiConsole? console, TextWriter log, CancellationToken ct)
     {
         if (console is null) return await PollUntilDoneAsync(sweep, _ => { }, log, ct);
+        var progress = new SweepProgress();
         if (!console.Profile.Capabilities.Interactive)
         {
             string last = "";
             return await PollUntilDoneAsync(sweep, status =>
             {
                 var line = CountsLine(status.Sweep);
-                if (line != last) log.WriteLine($"{DateTime.Now:HH:mm:ss} {status.Sweep.Id}: {line}");
+                var where = progress.Describe(status, DateTimeOffset.UtcNow);
+                if (line != last) log.WriteLine($"{DateTime.Now:HH:mm:ss} {status.Sweep.Id}: {line} ({where})");
                 last = line;
             }, log, ct);
         }
@@ -41,7 +44,7 @@ internal static class SweepDisplay
                     int done = s.TrialsByStatus.Where(kv => kv.Key.IsFinal()).Sum(kv => kv.Value);
                     sweepTask.MaxValue = Math.Max(1, s.TotalTrials);
                     sweepTask.Value = done;
-                    sweepTask.Description = Markup.Escape($"{s.Id}  {CountsLine(s)}");
+                    sweepTask.Description = Markup.Escape($"{s.Id}  {CountsLine(s)}  {progress.Describe(status, DateTimeOffset.UtcNow)}");
                     foreach (var t in status.Trials)
                     {
                         if (t.Status == TrialStatus.Running && t.Live is { } live)
@@ -51,7 +54,7 @@ internal static class SweepDisplay
                             task.Value = (live.Epoch - 1) * live.BatchesPerEpoch + live.Batch;
                             task.Description = Markup.Escape(
                                 $"  {Short(t.TrialId)} {t.Parameters.Architecture} epoch {live.Epoch}/{live.Epochs} batch {live.Batch}/{live.BatchesPerEpoch} " +
-                                $"loss {live.Loss:0.00000} {live.SamplesPerSecond:0} samples/s");
+                                $"loss {live.Loss:0.00000} {live.SamplesPerSecond:0} samples/s{LastEpochMetric(t, s.Metric)}");
                         }
                         else if (t.Status.IsFinal() && trialTasks.Remove(t.TrialId, out var finished))
                         {
@@ -91,6 +94,10 @@ internal static class SweepDisplay
         }
     }
 
+    /// <summary>", test_mse 0.0312 after epoch 3": where a running trial stood at its last finished epoch.</summary>
+    static string LastEpochMetric(TrialSummary t, string metric) =>
+        t.LastEpoch?.Metric(metric) is { } value ? $", {metric} {Formats.Metric(value)} after epoch {t.LastEpoch.Epoch}" : "";
+
     static string Short(string trialId) => trialId[(trialId.LastIndexOf("-t", StringComparison.Ordinal) + 1)..];
 
     public static string CountsLine(SweepSummary s) =>
@@ -98,15 +105,17 @@ internal static class SweepDisplay
             .Select(st => $"{s.TrialsByStatus[st]} {st.ToWire()}")) + $" of {s.TotalTrials}"
         + (s.EpochsRedone > 0 ? $"; {s.EpochsRedone} epoch(s) redone after failures" : "");
 
-    public static void ShowStatus(IAnsiConsole console, SweepStatusReport status)
+    /// <param name="verbose">Every hyperparameter; otherwise only those that differ between the sweep's trials.</param>
+    public static void ShowStatus(IAnsiConsole console, SweepStatusReport status, bool verbose = false)
     {
         var s = status.Sweep;
         console.MarkupLine($"[bold]{Markup.Escape(s.Id)}[/] ({Markup.Escape(s.Name)}): {s.State.ToString().ToLowerInvariant()}, {Markup.Escape(CountsLine(s))}");
+        var columns = HyperparameterColumns.For(status.Trials.Select(t => t.Parameters), verbose);
         var table = new Table().AddColumns("trial", "status", "architecture", "hyperparameters", "epochs", "attempts", s.Metric, "kept");
         foreach (var t in status.Trials)
         {
             var value = t.LastEpoch?.Metric(s.Metric);
-            table.AddRow(Short(t.TrialId), t.Status.ToWire(), t.Parameters.Architecture, Markup.Escape(Describe(t.Parameters)),
+            table.AddRow(Short(t.TrialId), t.Status.ToWire(), t.Parameters.Architecture, Markup.Escape(columns.Describe(t.Parameters)),
                 t.EpochsCompleted.ToString(), t.Attempts.ToString(), value is { } v ? v.ToString("0.000000") : "",
                 t.Kept ? "yes" : "");
         }
@@ -115,32 +124,21 @@ internal static class SweepDisplay
             console.MarkupLine($"[red]{Markup.Escape(Short(t.TrialId))}[/]: {Markup.Escape(t.Error!)}");
     }
 
-    public static void ShowLeaderboard(IAnsiConsole console, IReadOnlyList<LeaderboardEntry> entries, string metric)
+    /// <param name="sweepTrials">Every trial of the sweep: a hyperparameter gets shown when it differs between them.</param>
+    /// <param name="verbose">Every hyperparameter, varying or not.</param>
+    public static void ShowLeaderboard(IAnsiConsole console, IReadOnlyList<LeaderboardEntry> entries, string metric,
+        IEnumerable<Hyperparameters> sweepTrials, bool verbose = false)
     {
         if (entries.Count == 0)
         {
             console.MarkupLine("[yellow]no completed trial has a value for[/] " + Markup.Escape(metric));
             return;
         }
+        var columns = HyperparameterColumns.For(sweepTrials, verbose);
         var table = new Table().Title("leaderboard").AddColumns("rank", "trial", "architecture", "hyperparameters", metric, "kept");
         foreach (var e in entries)
-            table.AddRow(e.Rank.ToString(), e.TrialId, e.Parameters.Architecture, Markup.Escape(Describe(e.Parameters)),
+            table.AddRow(e.Rank.ToString(), e.TrialId, e.Parameters.Architecture, Markup.Escape(columns.Describe(e.Parameters)),
                 e.Value.ToString("0.000000"), e.Kept ? "yes" : "");
         console.Write(table);
-    }
-
-    /// <summary>The hyperparameters that were set, compactly: "d=32 lr=0.001 batch=20 noise=0.5".</summary>
-    public static string Describe(Hyperparameters p)
-    {
-        var parts = new List<string>();
-        if (p.EncodingDim is { } d) parts.Add($"d={d}");
-        if (p.HiddenSizes is { } h) parts.Add($"hidden=[{string.Join(',', h)}]");
-        if (p.NoiseFactor is { } n) parts.Add($"noise={n:0.###}{(p.ClipNoise == true ? " clipped" : "")}");
-        if (p.LearningRate is { } lr) parts.Add($"lr={lr:0.#####}");
-        if (p.Optimizer is { } o) parts.Add(o);
-        if (p.BatchSize is { } b) parts.Add($"batch={b}");
-        if (p.Epochs is { } ep) parts.Add($"epochs={ep}");
-        parts.Add($"seed={p.Seed}");
-        return string.Join(' ', parts);
     }
 }

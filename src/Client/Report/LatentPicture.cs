@@ -80,7 +80,7 @@ internal static class LatentPicture
     /// A sans-serif family that is installed. ScottPlot's own guess (Fonts.Sans) takes the first family it finds,
     /// which on Debian with only DejaVu fonts is DejaVu Serif.
     /// </summary>
-    static readonly Lazy<string> SansFont = new(() =>
+    internal static readonly Lazy<string> SansFont = new(() =>
         new[] { "DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "Noto Sans" }
             .FirstOrDefault(family => Fonts.GetTypeface(family, false, false)?.FamilyName == family)
         ?? Fonts.Sans);

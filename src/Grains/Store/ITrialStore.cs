@@ -29,6 +29,10 @@ public interface ITrialStore
     /// <summary>Adds trials to an existing sweep (extend); trial ids that exist already are left alone.</summary>
     Task AddTrialsAsync(string sweepId, IReadOnlyList<TrialConfig> trials, CancellationToken ct = default);
 
+    /// <summary>Deletes a sweep that is not running, with its trials, attempts, epochs, checkpoints and models, in one
+    /// transaction; a running sweep is left alone (<see cref="SweepDeletion.Running"/>).</summary>
+    Task<SweepDeletion> DeleteSweepAsync(string sweepId, CancellationToken ct = default);
+
     // ---- trials
     Task<IReadOnlyList<TrialRecord>> GetTrialsAsync(string sweepId, CancellationToken ct = default);
     Task<TrialRecord?> GetTrialAsync(string trialId, CancellationToken ct = default);
@@ -98,6 +102,8 @@ public interface ITrialStore
     Task<IReadOnlyList<EpochReport>> GetEpochsAsync(string trialId, CancellationToken ct = default);
     /// <summary>Epochs of the sweep stored more than once (a resumed attempt re-ran them): the work redone after failures.</summary>
     Task<int> CountRedoneEpochsAsync(string sweepId, CancellationToken ct = default);
+    /// <summary>The same for one trial: what failures cost it in epochs trained again.</summary>
+    Task<int> CountRedoneEpochsOfTrialAsync(string trialId, CancellationToken ct = default);
 
     // ---- checkpoints and models
     /// <summary>Replaces the trial's checkpoint if <paramref name="attempt"/> is current; false otherwise.</summary>

@@ -234,7 +234,7 @@ public sealed class ReportCommandTests(ReportCommandTests.LinearRun linear) : ID
     }
 
     [Theory]
-    [InlineData("", "give the model to report on")]
+    [InlineData("", "give what to report on: a sweep id, --model FILE")]
     [InlineData("--model a.bin --train-dir d", "--model and --train-dir: give one of them, not both")]
     [InlineData("--model a.bin --scale 0", "--scale: must be between 1 and 16, got 0")]
     [InlineData("--model a.bin --limit 0", "--limit: must be a positive number of test images, got 0")]

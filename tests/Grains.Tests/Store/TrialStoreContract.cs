@@ -533,6 +533,8 @@ public abstract partial class TrialStoreContract(ITestOutputHelper output) : IAs
         await Store.WriteEpochsAsync([Epoch(trialId, 2, attempt), Epoch(trialId, 3, attempt)]);
 
         Assert.Equal(2, await Store.CountRedoneEpochsAsync(sweepId));
+        Assert.Equal(2, await Store.CountRedoneEpochsOfTrialAsync(trialId));
+        Assert.Equal(0, await Store.CountRedoneEpochsOfTrialAsync("no-such-trial"));
         Assert.Equal(3, (await Store.GetEpochsAsync(trialId)).Count);
         Assert.Equal(0, await Store.CountRedoneEpochsAsync("no-such-sweep"));
     }
