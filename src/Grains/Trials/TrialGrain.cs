@@ -123,9 +123,26 @@ public sealed partial class TrialGrain(
             // Shutting down or evicted: checkpoint at the next batch boundary and hand the trial back.
             LogHandingOff(attempt.Config.TrialId, attempt.Number, reason.ToString());
             attempt.Pause.Cancel();
+            // Grain timers stop once deactivation starts, but the hand-off (the next batch, the checkpoint, the end) can
+            // outlast a short lease on a loaded or slowly stopping silo: keep the claim alive until the attempt has ended,
+            // or the sweep would close it as expired and throw the hand-off checkpoint away.
+            using var handedOff = new CancellationTokenSource();
+            var renewing = KeepRenewingAsync(attempt, handedOff.Token);
             await loop.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Current);
+            handedOff.Cancel();
+            await renewing;
         }
         await base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    async Task KeepRenewingAsync(Attempt attempt, CancellationToken handedOff)
+    {
+        while (!handedOff.IsCancellationRequested && _current == attempt && !attempt.FencedOut)
+        {
+            try { await Task.Delay(_options.LeaseRenewInterval, handedOff); }
+            catch (OperationCanceledException) { return; }
+            if (_current == attempt) await RenewLeaseAsync(attempt, CancellationToken.None);
+        }
     }
 
     async Task RunAttemptAsync(Attempt attempt, int? checkpointEveryBatches)

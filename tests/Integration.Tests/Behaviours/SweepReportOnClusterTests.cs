@@ -31,7 +31,7 @@ public sealed class SweepReportOnClusterTests(PostgresServer server, ITestOutput
         await grid.WaitForSweepAsync(id, TimeSpan.FromMinutes(3));
         using var folder = new TemporaryFolder();
 
-        var report = await AegridCli.RunAsync("report", id, "--cluster", url, "--out", folder.Path, "--json");
+        var report = await AegridCli.RunAsync("report", id, "--cluster", url, "--insecure", "--out", folder.Path, "--json");
         output.WriteLine(report.ToString());
         Assert.True(report.ExitCode == 0, report.ToString());
         var manifest = JsonDocument.Parse(report.Stdout).RootElement;
@@ -42,13 +42,13 @@ public sealed class SweepReportOnClusterTests(PostgresServer server, ITestOutput
         Assert.True(File.Exists(Path.Combine(folder.Path, "report.html")));
 
         var trial = TrialConfig.MakeId(id, 0);
-        var show = await AegridCli.RunAsync("trial", "show", trial, "--cluster", url, "--csv");
+        var show = await AegridCli.RunAsync("trial", "show", trial, "--cluster", url, "--insecure", "--csv");
         Assert.True(show.ExitCode == 0, show.ToString());
         Assert.Equal(3, show.StdoutLines.Length); // header and two epochs
 
-        var deleted = await AegridCli.RunAsync("sweep", "delete", id, "--cluster", url);
+        var deleted = await AegridCli.RunAsync("sweep", "delete", id, "--cluster", url, "--insecure");
         Assert.True(deleted.ExitCode == 0, deleted.ToString());
-        var gone = await AegridCli.RunAsync("trial", "show", trial, "--cluster", url);
+        var gone = await AegridCli.RunAsync("trial", "show", trial, "--cluster", url, "--insecure");
         Assert.Equal(2, gone.ExitCode);
         Assert.Contains($"unknown sweep {id}", Assert.Single(gone.StderrLines));
     }
