@@ -51,6 +51,8 @@ public sealed class AegridProcess : IAsyncDisposable
         // TLS options on the command line override it; a test that must run without it passes AEGRID_INSECURE = ""
         // (an empty variable counts as unset).
         info.Environment[InsecureVariable] = "1";
+        // Many silos share this machine: none serves health probes (8080 by default) unless a test asks with --health-port.
+        info.Environment["AEGRID_HEALTH_PORT"] = "0";
         info.ArgumentList.Add(CliPath);
         foreach (var a in args) info.ArgumentList.Add(a);
         // A cluster silo reads only under its data roots; the sweeps tests submit name the fixture data by path.
