@@ -1,0 +1,211 @@
+using AeGrid.Abstractions;
+using AeGrid.Grains.Placement;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AeGrid.Grains.Store;
+
+/// <summary>Connections, commands and the write gate over Microsoft.Data.Sqlite.</summary>
+public sealed partial class SqliteTrialStore
+{
+    // ------------------------------------------------------------------ plumbing
+
+    private const string SelectSweep = "SELECT id, name, state, spec_text, metric, maximize, created_at, finished_at, device FROM sweeps";
+
+    private const string SelectTrial = """
+        SELECT id, sweep_id, number, hyperparameters, status, attempts, silo, epochs_completed, error, kept,
+               created_at, started_at, finished_at
+        FROM trials
+        """;
+
+    private static readonly string[] EpochColumns =
+    [
+        "trial_id", "epoch", "attempt", "train_mse", "test_mse", "test_psnr", "noisy_input_mse", "noisy_input_psnr", "nmi",
+        "cluster_accuracy", "baseline_nmi", "baseline_cluster_accuracy", "samples_per_second", "wall_seconds",
+    ];
+
+    private static readonly string UpsertEpoch = $"""
+        INSERT INTO epoch_metrics ({string.Join(", ", EpochColumns)}, written_at)
+        VALUES ({string.Join(", ", EpochColumns.Select(c => "$" + c))}, $written_at)
+        ON CONFLICT (trial_id, epoch) DO UPDATE SET
+            {string.Join(", ", EpochColumns.Skip(2).Append("written_at").Select(c => $"{c} = excluded.{c}"))},
+            write_count = epoch_metrics.write_count + 1
+        """;
+
+    /// <summary>Binds a row to the upsert's parameters, which are in <see cref="EpochColumns"/> order.</summary>
+    private static void BindEpoch(SqliteCommand command, EpochReport row)
+    {
+        var p = command.Parameters;
+        p[0].Value = row.TrialId;
+        p[1].Value = row.Epoch;
+        p[2].Value = row.Attempt;
+        p[3].Value = Real(row.TrainMse);
+        p[4].Value = Real(row.TestMse);
+        p[5].Value = Real(row.TestPsnr);
+        p[6].Value = Real(row.NoisyInputMse);
+        p[7].Value = Real(row.NoisyInputPsnr);
+        p[8].Value = Real(row.Nmi);
+        p[9].Value = Real(row.ClusterAccuracy);
+        p[10].Value = Real(row.BaselineNmi);
+        p[11].Value = Real(row.BaselineClusterAccuracy);
+        p[12].Value = Real(row.SamplesPerSecond);
+        p[13].Value = Real(row.WallSeconds);
+    }
+
+    /// <summary>NaN as the text 'NaN' (a bound NaN would become NULL, which means "not measured").</summary>
+    private static object Real(double? value) => value switch
+    {
+        null => DBNull.Value,
+        { } v when double.IsNaN(v) => "NaN",
+        { } v => v,
+    };
+
+    private static double? Metric(SqliteDataReader reader, int ordinal) => reader.GetValue(ordinal) switch
+    {
+        DBNull => null,
+        double d => d,
+        long l => l,
+        "NaN" => double.NaN,
+        var other => throw new InvalidDataException(
+            $"epoch_metrics.{reader.GetName(ordinal)} holds '{other}', which is not a number"),
+    };
+
+    /// <summary>For each trial: the attempt number allowed to write (0 when none is).</summary>
+    private static Dictionary<string, int> CurrentWriters(SqliteConnection connection, SqliteTransaction tx, IEnumerable<string> trialIds)
+    {
+        var writers = new Dictionary<string, int>();
+        using var query = Command(connection, tx, """
+            SELECT t.attempts, a.ended_at IS NOT NULL, a.outcome
+            FROM trials t JOIN trial_attempts a ON a.trial_id = t.id AND a.attempt = t.attempts
+            WHERE t.id = $id
+            """, ("$id", ""));
+        foreach (var trialId in trialIds)
+        {
+            query.Parameters["$id"].Value = trialId;
+            using var reader = query.ExecuteReader();
+            if (!reader.Read()) continue;
+            var ended = reader.GetBoolean(1);
+            var outcome = reader.IsDBNull(2) ? null : reader.GetString(2);
+            if (!(ended && AttemptOutcomes.IsFencedOut(outcome))) writers[trialId] = reader.GetInt32(0);
+        }
+        return writers;
+    }
+
+    private void InsertTrials(SqliteConnection connection, SqliteTransaction tx, IReadOnlyList<TrialConfig> trials)
+    {
+        using var insert = Command(connection, tx, $"""
+            INSERT INTO trials (id, sweep_id, number, hyperparameters, status, created_at, device)
+            VALUES ($id, $sweep, $number, $parameters, 'pending', $now, {string.Format(DeviceMigrations.TrialDeviceFromSweep, "$sweep")})
+            ON CONFLICT (id) DO NOTHING
+            """, ("$id", ""), ("$sweep", ""), ("$number", 0), ("$parameters", ""), ("$now", Now()));
+        foreach (var trial in trials)
+        {
+            insert.Parameters["$id"].Value = trial.TrialId;
+            insert.Parameters["$sweep"].Value = trial.SweepId;
+            insert.Parameters["$number"].Value = trial.Number;
+            insert.Parameters["$parameters"].Value = StoreWire.ToJson(trial.Parameters);
+            try
+            {
+                insert.ExecuteNonQuery();
+            }
+            catch (SqliteException e) when (e.SqliteExtendedErrorCode == 2067) // SQLITE_CONSTRAINT_UNIQUE on (sweep_id, number)
+            {
+                throw StoreChecks.NumberTaken(trial, e);
+            }
+        }
+    }
+
+    private static void ThrowIfRunningNameTaken(SqliteConnection connection, SqliteTransaction tx, string name, string? exceptId)
+    {
+        if (Scalar(connection, tx, "SELECT id FROM sweeps WHERE name = $name AND state = 'running' AND id IS NOT $except",
+                ("$name", name), ("$except", exceptId)) is string existing)
+            throw new DuplicateSweepException(name, existing);
+    }
+
+    private static SweepRecord ReadSweep(SqliteDataReader r) => new(
+        r.GetString(0), r.GetString(1), StoreWire.ParseSweepState(r.GetString(2)), r.GetString(3), r.GetString(4), r.GetBoolean(5),
+        Time(r, 6), NullableTime(r, 7), StoreWire.ParseDevice(r.GetString(8)));
+
+    private static TrialRecord ReadTrial(SqliteDataReader r) => new(
+        TrialId: r.GetString(0), SweepId: r.GetString(1), Number: r.GetInt32(2),
+        Parameters: StoreWire.HyperparametersFromJson(r.GetString(3), r.GetString(0)),
+        Status: TrialStatusExtensions.ParseTrialStatus(r.GetString(4)), Attempts: r.GetInt32(5),
+        Silo: r.IsDBNull(6) ? null : r.GetString(6), EpochsCompleted: r.GetInt32(7), Error: r.IsDBNull(8) ? null : r.GetString(8),
+        Kept: r.GetBoolean(9), CreatedAt: Time(r, 10), StartedAt: NullableTime(r, 11), FinishedAt: NullableTime(r, 12));
+
+    private static DateTimeOffset Time(SqliteDataReader reader, int ordinal) => StoreWire.FromSqliteTime(reader.GetString(ordinal));
+
+    private static DateTimeOffset? NullableTime(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : StoreWire.FromSqliteTime(reader.GetString(ordinal));
+
+    private static string Now(TimeSpan offset = default) => StoreWire.ToSqliteTime(DateTimeOffset.UtcNow + offset);
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        // Per connection: wait for other processes' locks inside SQLite; WAL makes NORMAL sync durable enough
+        // (a power cut may lose the last commits, never corrupt the file).
+        using var pragmas = Command(connection, null,
+            $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL;");
+        pragmas.ExecuteNonQuery();
+        return connection;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql,
+        params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command;
+    }
+
+    private static int Exec(SqliteConnection connection, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, tx, sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(SqliteConnection connection, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, tx, sql, parameters);
+        return command.ExecuteScalar();
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one BEGIN IMMEDIATE transaction; it commits when work returns, rolls back when it throws.</summary>
+    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken ct)
+    {
+        await _writeGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            ct.ThrowIfCancellationRequested();
+            using var connection = Open();
+            using var tx = connection.BeginTransaction(deferred: false);
+            var result = work(connection, tx);
+            tx.Commit();
+            return result;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>Runs a read on its own connection (WAL: never waits for the writer); failures come back in the task.</summary>
+    private Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken ct)
+    {
+        try
+        {
+            ct.ThrowIfCancellationRequested();
+            using var connection = Open();
+            return Task.FromResult(read(connection));
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<T>(e);
+        }
+    }
+}
