@@ -29,7 +29,8 @@ internal static partial class CliRunner
         {
             Output = output,
             Error = error,
-            ProcessTerminationTimeout = CtrlCGracePeriod,
+            ProcessTerminationTimeout = parseResult.CommandResult.Command is IStopsAfterSignal slow
+                ? slow.StopTimeout(parseResult) : CtrlCGracePeriod,
             // CommandAction reports errors itself; this only matters for help/version, which do not throw.
             EnableDefaultExceptionHandler = false,
         };

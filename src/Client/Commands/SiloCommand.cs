@@ -7,7 +7,7 @@ using AeGrid.Silo.Security;
 namespace AeGrid.Client.Commands;
 
 /// <summary>`aegrid silo`: a trainer silo that joins the cluster in PostgreSQL (the same host as src/Silo).</summary>
-internal sealed class SiloCommand : Command, ICommandWithExamples
+internal sealed class SiloCommand : Command, ICommandWithExamples, IStopsAfterSignal
 {
     readonly Option<string?> _store = new("--store", "--cluster")
     {
@@ -102,6 +102,13 @@ internal sealed class SiloCommand : Command, ICommandWithExamples
         if (SiloSettingsCheck.Problem(settings) is { } problem) throw CliException.InvalidInput(problem);
         return SiloRunner.RunAsync(settings, context.Cancel);
     }
+
+    /// <summary>
+    /// The drain's grace, plus the host's own margin (SiloHostFactory: grace + 5 s) and some: the process must outlive the
+    /// graceful stop, or the trials' hand-off checkpoints are cut off (it used to end at 15 s, exit 143).
+    /// </summary>
+    public TimeSpan StopTimeout(ParseResult parseResult) =>
+        TimeSpan.FromSeconds((parseResult.GetValue(_grace) is { } grace and > 0 ? grace : 30) + 15);
 
     static double Positive(double? value, double fallback, string option) =>
         value is null ? fallback : value > 0 ? value.Value : throw CliException.InvalidInput($"{option} must be positive, got {value}");

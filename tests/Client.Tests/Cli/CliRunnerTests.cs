@@ -71,3 +71,24 @@ public sealed class CliRunnerTests
         Assert.EndsWith("(see 'aegrid --help')", line);
     }
 }
+
+public sealed class SiloStopTimeoutTests
+{
+    /// <summary>
+    /// After SIGTERM the CLI framework ends the process once its termination timeout passes (it used to be 15 s for every
+    /// command, exit 143). A silo's drain may take its whole grace plus the host's 5 s margin, so its process must outlive
+    /// that, or the trials' hand-off checkpoints are cut off mid-write.
+    /// </summary>
+    [Theory]
+    [InlineData(new string[0], 30)]
+    [InlineData(new[] { "--shutdown-grace", "90" }, 90)]
+    public void A_silos_process_outlives_its_graceful_stop(string[] extra, double grace)
+    {
+        var root = Program.BuildRootCommand(AeGrid.Client.Data.DatasetSources.Published);
+        var parse = root.Parse(["silo", "--store", "postgres://x@localhost/db", .. extra]);
+
+        var silo = Assert.IsAssignableFrom<IStopsAfterSignal>(parse.CommandResult.Command);
+
+        Assert.True(silo.StopTimeout(parse) > TimeSpan.FromSeconds(grace + 5), $"{silo.StopTimeout(parse)} for a {grace} s grace");
+    }
+}
