@@ -33,8 +33,8 @@ public interface ISweepGrain : IGrainWithStringKey
     // ---- called by trial grains
     // Each report names its attempt; the sweep ignores a report from an attempt older than the trial's current one (a
     // zombie of a silo presumed dead), as the store ignores its writes.
-    /// <summary>An epoch finished; returns true when the pruner says the trial should stop.</summary>
-    Task<bool> ReportEpoch(EpochReport report);
+    /// <summary>An epoch finished; returns whether the trial trains on, is pruned, or was exploited (pbt).</summary>
+    Task<EpochVerdict> ReportEpoch(EpochReport report);
     [OneWay] Task ReportProgress(string trialId, TrialProgress progress);
     /// <summary>Attempt <paramref name="attempt"/> ended with <paramref name="status"/> (Pending when it should be re-admitted).</summary>
     Task ReportFinished(string trialId, int attempt, TrialStatus status, string? error);

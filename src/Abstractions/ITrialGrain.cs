@@ -20,7 +20,9 @@ public enum TrialStartResult
 /// </summary>
 public interface ITrialGrain : IGrainWithStringKey
 {
-    Task<TrialStartResult> Start(TrialConfig config, int maxAttempts, int? checkpointEveryBatches);
+    /// <param name="snapshotEveryEpochs">pbt sweeps: also keep a snapshot of the checkpoint at every epoch that is a
+    /// multiple of this (what other trials exploit); null for other searches.</param>
+    Task<TrialStartResult> Start(TrialConfig config, int maxAttempts, int? checkpointEveryBatches, int? snapshotEveryEpochs);
     /// <summary>Stops a running trial within one batch with the given final status (Cancelled or Pruned).</summary>
     Task Stop(TrialStatus finalStatus);
     Task<bool> IsTraining();

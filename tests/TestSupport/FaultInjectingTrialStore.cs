@@ -125,4 +125,9 @@ public sealed class FaultInjectingTrialStore(ITrialStore inner) : ITrialStore
 
     public Task SaveModelAsync(StoredModel model, CancellationToken ct = default) => inner.SaveModelAsync(model, ct);
     public Task<StoredModel?> GetModelAsync(string trialId, CancellationToken ct = default) => inner.GetModelAsync(trialId, ct);
+    public Task<bool> SaveSnapshotAsync(StoredCheckpoint snapshot, CancellationToken ct = default) => inner.SaveSnapshotAsync(snapshot, ct);
+    public Task<StoredCheckpoint?> LoadSnapshotAsync(string trialId, int epoch, CancellationToken ct = default) => inner.LoadSnapshotAsync(trialId, epoch, ct);
+    public Task<IReadOnlyList<string>> GetSnapshotHoldersAsync(string sweepId, int epoch, CancellationToken ct = default) => inner.GetSnapshotHoldersAsync(sweepId, epoch, ct);
+    public Task<ExploitResult> ExploitAsync(ExploitRequest request, CancellationToken ct = default) => inner.ExploitAsync(request, ct);
+    public Task<IReadOnlyList<ExploitRecord>> GetExploitsAsync(string sweepId, CancellationToken ct = default) => inner.GetExploitsAsync(sweepId, ct);
 }

@@ -14,6 +14,8 @@ public static class AeGridTelemetry
 
     public static readonly Counter<long> EpochsCompleted = Meter.CreateCounter<long>("aegrid.epochs", description: "Epochs trained");
     public static readonly Counter<long> TrialsEnded = Meter.CreateCounter<long>("aegrid.trials.ended", description: "Trial attempts ended, by status");
+    public static readonly Counter<long> PbtExploits = Meter.CreateCounter<long>("aegrid.pbt.exploits",
+        description: "Population-based training exploits: a bottom trial took a top trial's checkpoint and perturbed hyperparameters");
     public static readonly Histogram<double> EpochSeconds = Meter.CreateHistogram<double>("aegrid.epoch.duration", unit: "s");
     public static readonly UpDownCounter<int> BusySlots = Meter.CreateUpDownCounter<int>("aegrid.slots.busy", description: "Training slots in use on this silo");
     /// <summary>Training threads actually running, which a slot's accounting could miss (an attempt that ended while its

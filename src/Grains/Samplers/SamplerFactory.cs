@@ -9,6 +9,8 @@ public static class SamplerFactory
     {
         SearchKind.Grid => new GridSampler(spec),
         SearchKind.Random => new RandomSampler(spec),
+        // PBT's initial population is random draws from the space; its later values come from exploits (PbtScheduler).
+        SearchKind.Pbt => new RandomSampler(spec with { Search = SearchKind.Random }),
         _ => throw new ArgumentException($"no sampler for search '{spec.Search}'", nameof(spec)),
     };
 }

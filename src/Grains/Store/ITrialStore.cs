@@ -111,4 +111,24 @@ public interface ITrialStore
     Task<StoredCheckpoint?> LoadCheckpointAsync(string trialId, CancellationToken ct = default);
     Task SaveModelAsync(StoredModel model, CancellationToken ct = default);
     Task<StoredModel?> GetModelAsync(string trialId, CancellationToken ct = default);
+
+    // ---- population-based training (search: pbt)
+    /// <summary>Keeps a copy of a trial's epoch-end checkpoint under its epoch (what other trials exploit), fenced like
+    /// <see cref="SaveCheckpointAsync"/>: false when <see cref="StoredCheckpoint.Attempt"/> is not current. Saved again, it replaces.</summary>
+    Task<bool> SaveSnapshotAsync(StoredCheckpoint snapshot, CancellationToken ct = default);
+    Task<StoredCheckpoint?> LoadSnapshotAsync(string trialId, int epoch, CancellationToken ct = default);
+    /// <summary>The trials of the sweep that have a stored snapshot at <paramref name="epoch"/>: the only possible donors there.</summary>
+    Task<IReadOnlyList<string>> GetSnapshotHoldersAsync(string sweepId, int epoch, CancellationToken ct = default);
+    /// <summary>
+    /// Applies one exploit in one transaction, or nothing: only while <see cref="ExploitRequest.Attempt"/> is the recipient's
+    /// current, open, running attempt (else <see cref="ExploitResult.NotCurrent"/>) and the donor has a snapshot at the epoch
+    /// (else <see cref="ExploitResult.NoSnapshot"/>). It stores the recipient's epoch row if the epoch writer has not yet
+    /// (one row per epoch either way) and drops rows after it, ends the attempt as <see cref="AttemptOutcomes.Exploited"/>
+    /// (fencing out the attempt's later writes) with the trial pending, replaces the recipient's checkpoint with the donor's
+    /// snapshot (recipient's id, the epoch, batch 0), sets its hyperparameters, and records the exploit. At most one exploit
+    /// per (trial, epoch): a repeated call returns <see cref="ExploitResult.AlreadyApplied"/> and changes nothing.
+    /// </summary>
+    Task<ExploitResult> ExploitAsync(ExploitRequest request, CancellationToken ct = default);
+    /// <summary>The sweep's exploits, by epoch then trial: each trial's lineage.</summary>
+    Task<IReadOnlyList<ExploitRecord>> GetExploitsAsync(string sweepId, CancellationToken ct = default);
 }

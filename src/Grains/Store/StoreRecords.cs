@@ -28,6 +28,18 @@ public sealed record SiloSlots(string Silo, string DeviceKind, int Slots, int Us
 /// <summary>A resumable checkpoint: Epoch completed epochs plus Batch batches of the next.</summary>
 public sealed record StoredCheckpoint(string TrialId, int Attempt, int Epoch, int Batch, byte[] Bytes);
 
+/// <summary>
+/// One pbt exploit to apply (<see cref="ITrialStore.ExploitAsync"/>): the recipient trial's attempt that reported
+/// <see cref="EpochRow"/> (at <see cref="Epoch"/>) takes <see cref="DonorId"/>'s snapshot at that epoch and <see cref="NewParameters"/>.
+/// </summary>
+public sealed record ExploitRequest(string TrialId, int Attempt, string DonorId, int Epoch, Hyperparameters NewParameters, EpochReport EpochRow);
+
+public enum ExploitResult { Applied, AlreadyApplied, NotCurrent, NoSnapshot }
+
+/// <summary>A stored exploit: a trial's lineage step.</summary>
+public sealed record ExploitRecord(string SweepId, string TrialId, string DonorId, int Epoch,
+    Hyperparameters OldParameters, Hyperparameters NewParameters, DateTimeOffset ExploitedAt);
+
 /// <summary>A kept model's weights in TorchSharp's module format.</summary>
 public sealed record StoredModel(string TrialId, byte[] Weights, DateTimeOffset CreatedAt);
 

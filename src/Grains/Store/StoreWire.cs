@@ -50,8 +50,14 @@ public static class AttemptOutcomes
     /// <summary>Its owner ended it with an error that will be retried: one of the trial's own failures (what max_attempts
     /// counts), unlike a hand-off, an expired lease or a silo death.</summary>
     public const string Error = "error";
+    /// <summary>pbt took the trial's checkpoint and hyperparameters from a better one (<see cref="ITrialStore.ExploitAsync"/>):
+    /// not a failure, and its training thread's later writes are fenced out, as a zombie's are.</summary>
+    public const string Exploited = "exploited";
     // Otherwise the outcome is the trial status its owner ended it with (TrialStatus.ToWire(): completed, pending, …).
 
     /// <summary>True when the attempt was closed by someone other than its owner: its writes are a zombie's.</summary>
-    public static bool IsFencedOut(string? outcome) => outcome is Expired or SiloDead;
+    public static bool IsFencedOut(string? outcome) => outcome is Expired or SiloDead or Exploited;
+
+    /// <summary>The outcomes of <see cref="IsFencedOut"/> as an SQL list: 'expired', 'silo-dead', 'exploited'.</summary>
+    public const string FencedOutSqlList = $"'{Expired}', '{SiloDead}', '{Exploited}'";
 }

@@ -33,6 +33,8 @@ public sealed partial class SweepGrain(
     SweepRecord _sweep = null!;
     SweepSpec _spec = null!;
     IPruner _pruner = null!;
+    /// <summary>The exploit decision of a `search: pbt` sweep; null for other searches.</summary>
+    PbtScheduler? _pbt;
     readonly Dictionary<string, TrialView> _trials = new();
     IGrainTimer? _scheduler;
     bool _refreshRequested = true;
@@ -60,6 +62,7 @@ public sealed partial class SweepGrain(
         _sweep = sweep;
         _spec = SweepSpecParser.Parse(sweep.SpecText, sweep.Name);
         _pruner = PrunerFactory.Create(_spec);
+        _pbt = _spec.Pbt is null ? null : new PbtScheduler(_spec);
         await RefreshTrialsAsync(cancellationToken);
         foreach (var view in _trials.Values.Where(v => v.Record.EpochsCompleted > 0))
             view.Epochs.AddRange(await store.GetEpochsAsync(view.Record.TrialId, cancellationToken));
@@ -182,7 +185,7 @@ public sealed partial class SweepGrain(
                 // A trial whose last attempt failed (or was handed off) goes elsewhere when another silo has room.
                 if (v.Record.Error is not null && v.Record.Silo is { } last) RequestContext.Set(TrainingSlotPlacement.AvoidSiloKey, last);
                 return await GrainFactory.GetGrain<ITrialGrain>(v.Record.TrialId)
-                    .Start(v.Config, _spec.MaxAttempts, _spec.CheckpointEveryBatches);
+                    .Start(v.Config, _spec.MaxAttempts, _spec.CheckpointEveryBatches, _spec.Pbt?.PerturbationInterval);
             }
             catch (Exception e)
             {
@@ -202,13 +205,14 @@ public sealed partial class SweepGrain(
         return SlotMatching.FreeSlots(await store.GetSlotLedgerAsync(ct), active, _spec.Device);
     }
 
-    public Task<bool> ReportEpoch(EpochReport report)
+    public async Task<EpochVerdict> ReportEpoch(EpochReport report)
     {
-        if (!_trials.TryGetValue(report.TrialId, out var view) || IsStale(view, report.Attempt)) return Task.FromResult(false);
+        if (!_trials.TryGetValue(report.TrialId, out var view) || IsStale(view, report.Attempt)) return EpochVerdict.Continue;
         view.Epochs.RemoveAll(e => e.Epoch >= report.Epoch); // a resumed attempt re-reports from its checkpoint
         view.Epochs.Add(report);
+        if (_pbt is not null) return await ExploitIfBehindAsync(view, report);
         var others = _trials.Values.Where(v => v != view).Select(History).ToList();
-        return Task.FromResult(_pruner.ShouldPrune(History(view), others));
+        return _pruner.ShouldPrune(History(view), others) ? EpochVerdict.Prune : EpochVerdict.Continue;
     }
 
     TrialHistory History(TrialView view) =>

@@ -2,7 +2,7 @@ using AeGrid.Grains.Placement;
 
 namespace AeGrid.Grains.Sweeps;
 
-public enum SearchKind { Grid, Random }
+public enum SearchKind { Grid, Random, Pbt }
 
 /// <summary>
 /// A parsed, validated sweep file. It never crosses the wire: the spec TEXT is what the client sends and the
@@ -18,7 +18,7 @@ public sealed record SweepSpec
     /// <summary>True when bigger is better (`mode: max`); minimised otherwise.</summary>
     public required bool Maximize { get; init; }
     public required SearchKind Search { get; init; }
-    /// <summary>Random search: trials created at the start. Null for a grid, whose size decides.</summary>
+    /// <summary>Random search: trials created at the start (pbt: the population). Null for a grid, whose size decides.</summary>
     public int? Trials { get; init; }
     /// <summary>Seeds the random sampler, and is every trial's training seed unless `seed` is in <see cref="Space"/>.</summary>
     public required long Seed { get; init; }
@@ -35,6 +35,8 @@ public sealed record SweepSpec
     public required ValueList<SearchDimension> Space { get; init; }
     /// <summary>Which slots the trials run on (`device: cuda | cpu | any`); stored per trial as trials.device.</summary>
     public DeviceDemand Device { get; init; } = DeviceDemand.Any;
+    /// <summary>`search: pbt`'s settings (<see cref="PbtSpec"/>); null for other searches.</summary>
+    public PbtSpec? Pbt { get; init; }
 
     /// <summary>The number of grid points: the product of the list lengths (1 for an empty space). Null for random search.</summary>
     public long? GridSize => Search == SearchKind.Grid

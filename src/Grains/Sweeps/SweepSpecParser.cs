@@ -29,7 +29,7 @@ public static partial class SweepSpecParser
     public const string DefaultMetric = "test_mse";
 
     private static readonly string[] SettingKeys =
-        ["name", "metric", "mode", "search", "trials", "keep_best", "max_attempts", "pruner", "checkpoint_every_batches", "space", "device"];
+        ["name", "metric", "mode", "search", "trials", "keep_best", "max_attempts", "pruner", "checkpoint_every_batches", "space", "device", "pbt"];
     private static readonly string[] TopLevelKeys = [.. SettingKeys, .. HyperparameterCatalog.Names];
 
     /// <summary>Why `extend` cannot add <paramref name="trials"/> trials, or null when it can.</summary>
@@ -76,6 +76,9 @@ public static partial class SweepSpecParser
         private readonly List<FixedParameter> fixedParameters = [];
         private IReadOnlyList<SearchSpaceParser.ParsedDimension> space = [];
         private SpecNode? spaceNode;
+        private SpecNode? prunerNode;
+        private SpecNode? pbtNode;
+        private PbtSpec? pbt;
         /// <summary>Where each hyperparameter was given (its value node and key), for errors found later.</summary>
         private readonly Dictionary<string, (SpecNode Node, string Key)> locations = [];
 
@@ -100,7 +103,9 @@ public static partial class SweepSpecParser
                 Fixed = new ValueList<FixedParameter>(fixedParameters),
                 Space = new ValueList<SearchDimension>(space.Select(d => d.Dimension)),
                 Device = device,
+                Pbt = search == SearchKind.Pbt ? pbt ?? new PbtSpec() : null,
             };
+            PbtSpecParser.Check(spec, space, top, prunerNode, pbtNode, reader);
             CheckDatasets(spec);
             ValidateTrials(spec);
             return spec;
@@ -147,7 +152,8 @@ public static partial class SweepSpecParser
                     {
                         "grid" => SearchKind.Grid,
                         "random" => SearchKind.Random,
-                        var other => throw reader.Error(value, key, $"expected grid or random, got '{other}'"),
+                        "pbt" => SearchKind.Pbt,
+                        var other => throw reader.Error(value, key, $"expected grid, random or pbt, got '{other}'"),
                     };
                     break;
                 case "trials":
@@ -161,6 +167,7 @@ public static partial class SweepSpecParser
                     maxAttempts = (int)reader.Integer(value, key, 1, MaxAttemptsLimit);
                     break;
                 case "pruner":
+                    prunerNode = value;
                     pruner = PrunerSpecParser.Parse(value, reader);
                     break;
                 case "checkpoint_every_batches":
@@ -170,6 +177,10 @@ public static partial class SweepSpecParser
                     var deviceName = reader.Text(value, key);
                     device = DeviceDemands.TryParse(deviceName)
                         ?? throw reader.Error(value, key, $"expected {string.Join(", ", DeviceDemands.Names)}, got '{deviceName}'");
+                    break;
+                case "pbt":
+                    pbtNode = value;
+                    pbt = PbtSpecParser.Parse(value, reader);
                     break;
                 case "space":
                     spaceNode = value;
@@ -201,10 +212,12 @@ public static partial class SweepSpecParser
                 throw reader.Error(top, HyperparameterCatalog.Architecture,
                     "required: give one at the top level (architecture: linear) or several in space (architecture: [linear, deep-mlp])");
 
-            if (search == SearchKind.Random)
+            if (search is SearchKind.Random or SearchKind.Pbt)
             {
                 if (trials is null)
-                    throw reader.Error(searchNode ?? top, "trials", "random search needs a trial count: trials: N");
+                    throw reader.Error(searchNode ?? top, "trials", search == SearchKind.Pbt
+                        ? "pbt search needs a population size: trials: N"
+                        : "random search needs a trial count: trials: N");
                 return;
             }
 

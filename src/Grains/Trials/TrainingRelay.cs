@@ -13,7 +13,9 @@ namespace AeGrid.Grains.Trials;
 /// checkpoint is written, queued checkpoints would pile up in memory and make a cancel or a hand-off wait until every
 /// one of them was stored.
 /// </remarks>
-internal sealed class TrainingRelay : ITrainingObserver
+/// <param name="snapshotEveryEpochs">pbt: epoch-end checkpoints at multiples of this are also kept apart as snapshots,
+/// which a newer checkpoint never replaces before they are stored (another trial may exploit them).</param>
+internal sealed class TrainingRelay(int? snapshotEveryEpochs = null) : ITrainingObserver
 {
     /// <summary>The message that says a newer checkpoint is waiting in <see cref="TakeCheckpoint"/>.</summary>
     public static readonly object CheckpointReady = new();
@@ -23,6 +25,7 @@ internal sealed class TrainingRelay : ITrainingObserver
     readonly TaskCompletionSource<bool> _firstBatch = new(TaskCreationOptions.RunContinuationsAsynchronously);
     volatile object? _latest; // a boxed BatchProgress: one reference write per batch, torn reads impossible
     Checkpoint? _checkpoint;
+    Checkpoint? _snapshot;
 
     public ChannelReader<object> Events => _events.Reader;
     public BatchProgress? Latest => _latest as BatchProgress?;
@@ -39,6 +42,8 @@ internal sealed class TrainingRelay : ITrainingObserver
 
     public void OnCheckpoint(Checkpoint checkpoint)
     {
+        if (snapshotEveryEpochs is { } every && checkpoint.Batch == 0 && checkpoint.Epoch > 0 && checkpoint.Epoch % every == 0)
+            Volatile.Write(ref _snapshot, checkpoint);
         Volatile.Write(ref _checkpoint, checkpoint);
         _events.Writer.TryWrite(CheckpointReady);
     }
@@ -48,11 +53,16 @@ internal sealed class TrainingRelay : ITrainingObserver
     /// epoch rows must be stored before it is. Null when there is none, or when it is ahead of the reader (its own
     /// <see cref="CheckpointReady"/> comes after the epoch it covers).
     /// </summary>
-    public Checkpoint? TakeCheckpoint(int epochsRead)
+    public Checkpoint? TakeCheckpoint(int epochsRead) => Take(ref _checkpoint, epochsRead);
+
+    /// <summary>The newest snapshot-epoch checkpoint not yet taken, under the same rule as <see cref="TakeCheckpoint"/>.</summary>
+    public Checkpoint? TakeSnapshot(int epochsRead) => Take(ref _snapshot, epochsRead);
+
+    static Checkpoint? Take(ref Checkpoint? slot, int epochsRead)
     {
-        var newest = Volatile.Read(ref _checkpoint);
+        var newest = Volatile.Read(ref slot);
         if (newest is null || newest.Epoch > epochsRead) return null;
-        return Interlocked.CompareExchange(ref _checkpoint, null, newest) == newest ? newest : null;
+        return Interlocked.CompareExchange(ref slot, null, newest) == newest ? newest : null;
     }
 
     public void Complete()

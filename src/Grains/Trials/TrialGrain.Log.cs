@@ -12,6 +12,8 @@ public sealed partial class TrialGrain
     partial void LogHandingOff(string trialId, int attempt, string reason);
     [LoggerMessage(LogLevel.Warning, "Trial {TrialId} attempt {Attempt} was fenced out: another attempt owns the trial; stopping")]
     partial void LogFencedOut(string trialId, int attempt);
+    [LoggerMessage(LogLevel.Information, "Trial {TrialId} attempt {Attempt} was exploited at epoch {Epoch} (pbt): stopping; it resumes from the donor's checkpoint")]
+    partial void LogExploited(string trialId, int attempt, int epoch);
     [LoggerMessage(LogLevel.Error, "Trial {TrialId} attempt {Attempt} failed (will retry: {Retry})")]
     partial void LogFailed(Exception e, string trialId, int attempt, bool retry);
     [LoggerMessage(LogLevel.Warning, "Trial {TrialId}: its sweep did not answer")]

@@ -31,7 +31,7 @@ public sealed partial class TrialGrain(
     Attempt? _current;
 
     /// <summary>One running attempt: everything that must be torn down together.</summary>
-    sealed class Attempt(TrialConfig config, int number, AttemptHistory history, int maxAttempts)
+    sealed class Attempt(TrialConfig config, int number, AttemptHistory history, int maxAttempts, int? snapshotEveryEpochs)
     {
         public TrialConfig Config { get; } = config;
         public int Number { get; } = number;
@@ -40,9 +40,11 @@ public sealed partial class TrialGrain(
         public int MaxAttempts { get; } = maxAttempts;
         public CancellationTokenSource Cancel { get; } = new();
         public CancellationTokenSource Pause { get; } = new();
-        public TrainingRelay Relay { get; } = new();
+        public TrainingRelay Relay { get; } = new(snapshotEveryEpochs);
         public TrialStatus StopStatus { get; set; } = TrialStatus.Cancelled;
         public bool FencedOut { get; set; }
+        /// <summary>pbt took this trial's checkpoint and hyperparameters from a better one and ended this attempt in the store.</summary>
+        public bool Exploited { get; set; }
         /// <summary>Until when our claim is known valid; past it, with the store unreachable, we must stop training.</summary>
         public DateTime LeaseValidUntil { get; set; }
         public Task? Loop { get; set; }
@@ -53,7 +55,7 @@ public sealed partial class TrialGrain(
     string SiloName => silo.SiloAddress.ToParsableString();
     ISweepGrain Sweep(TrialConfig config) => GrainFactory.GetGrain<ISweepGrain>(config.SweepId);
 
-    public async Task<TrialStartResult> Start(TrialConfig config, int maxAttempts, int? checkpointEveryBatches)
+    public async Task<TrialStartResult> Start(TrialConfig config, int maxAttempts, int? checkpointEveryBatches, int? snapshotEveryEpochs)
     {
         if (_current is not null) return TrialStartResult.AlreadyRunning;
         var stored = await store.GetTrialAsync(config.TrialId);
@@ -81,7 +83,9 @@ public sealed partial class TrialGrain(
             return TrialStartResult.AlreadyFinished;
         }
 
-        var attempt = new Attempt(config, number.Value, history, maxAttempts)
+        // The stored row, not the caller's copy: pbt changes a trial's hyperparameters in the store when it exploits.
+        config = config with { Parameters = stored.Parameters };
+        var attempt = new Attempt(config, number.Value, history, maxAttempts, snapshotEveryEpochs)
         {
             LeaseValidUntil = DateTime.UtcNow + _options.AttemptLease,
         };
@@ -202,6 +206,7 @@ public sealed partial class TrialGrain(
             {
                 TrainingOutcome.Completed => (TrialStatus.Completed, null),
                 TrainingOutcome.Diverged => (TrialStatus.Diverged, result.Message),
+                TrainingOutcome.Cancelled when attempt.Exploited => (TrialStatus.Pending, "exploited"),
                 TrainingOutcome.Cancelled => (attempt.StopStatus, (string?)null),
                 TrainingOutcome.Paused => (TrialStatus.Pending, "handed off at a checkpoint"),
                 _ => (TrialStatus.Failed, $"unexpected outcome {result.Outcome}"),
@@ -231,6 +236,8 @@ public sealed partial class TrialGrain(
         var epochsRead = epochsStored;
         await foreach (var message in attempt.Relay.Events.ReadAllAsync())
         {
+            // Fenced out or exploited: the store refuses this attempt's writes anyway; do not even try.
+            if (attempt.FencedOut) continue;
             switch (message)
             {
                 case EpochMetrics metrics:
@@ -239,10 +246,21 @@ public sealed partial class TrialGrain(
                     AeGridTelemetry.EpochSeconds.Record(metrics.WallSeconds);
                     var report = EpochReports.From(config.TrialId, attempt.Number, metrics);
                     await epochWriter.EnqueueAsync(report);
-                    if (await AskSweepToPrune(config, report))
+                    switch (await AskSweep(config, report))
                     {
-                        attempt.StopStatus = TrialStatus.Pruned;
-                        attempt.Cancel.Cancel();
+                        case EpochVerdict.Prune:
+                            attempt.StopStatus = TrialStatus.Pruned;
+                            attempt.Cancel.Cancel();
+                            break;
+                        case EpochVerdict.Exploited:
+                            // The store ended this attempt and holds the donor's checkpoint now: stop, write nothing more
+                            // (our own newer checkpoint must never replace the donor's: Ray's #28509), and let the sweep
+                            // start the trial again from that checkpoint.
+                            LogExploited(config.TrialId, attempt.Number, report.Epoch);
+                            attempt.Exploited = true;
+                            attempt.FencedOut = true;
+                            attempt.Cancel.Cancel();
+                            break;
                     }
                     break;
                 case var ready when ready == TrainingRelay.CheckpointReady:
@@ -250,6 +268,12 @@ public sealed partial class TrialGrain(
                     if (attempt.Relay.TakeCheckpoint(epochsRead) is not { } checkpoint) break;
                     // The epochs a checkpoint covers must be durable before it is: a resume never re-creates them.
                     await epochWriter.FlushAsync(CancellationToken.None);
+                    if (attempt.Relay.TakeSnapshot(epochsRead) is { } snapshot
+                        && !await RetryStoreAsync(() => store.SaveSnapshotAsync(new StoredCheckpoint(config.TrialId, attempt.Number, snapshot.Epoch, 0, snapshot.Bytes))))
+                    {
+                        FenceOut(attempt);
+                        break;
+                    }
                     var stored = new StoredCheckpoint(config.TrialId, attempt.Number, checkpoint.Epoch, checkpoint.Batch, checkpoint.Bytes);
                     if (!await RetryStoreAsync(() => store.SaveCheckpointAsync(stored))) FenceOut(attempt);
                     break;
@@ -275,7 +299,7 @@ public sealed partial class TrialGrain(
         }
     }
 
-    async Task<bool> AskSweepToPrune(TrialConfig config, EpochReport report)
+    async Task<EpochVerdict> AskSweep(TrialConfig config, EpochReport report)
     {
         try
         {
@@ -284,7 +308,7 @@ public sealed partial class TrialGrain(
         catch (Exception e)
         {
             LogSweepUnreachable(e, config.TrialId);
-            return false; // the sweep's reminder will catch up; training goes on
+            return EpochVerdict.Continue; // the sweep's reminder will catch up; training goes on
         }
     }
 

@@ -246,7 +246,7 @@ public sealed partial class PostgresTrialStore : ITrialStore, IAsyncDisposable, 
     private static string IsCurrentWriter(string trial, string attempt) => $"""
         EXISTS (SELECT 1 FROM trials t JOIN trial_attempts a ON a.trial_id = t.id AND a.attempt = t.attempts
                 WHERE t.id = {trial} AND t.attempts = {attempt}
-                  AND (a.ended_at IS NULL OR a.outcome NOT IN ('{AttemptOutcomes.Expired}', '{AttemptOutcomes.SiloDead}')))
+                  AND (a.ended_at IS NULL OR a.outcome NOT IN ({AttemptOutcomes.FencedOutSqlList})))
         """;
 
     private static readonly string UpsertEpochs = $"""

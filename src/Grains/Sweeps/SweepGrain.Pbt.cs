@@ -1,0 +1,56 @@
+using AeGrid.Abstractions;
+using AeGrid.Grains.Hosting;
+using AeGrid.Grains.Store;
+using Microsoft.Extensions.Logging;
+
+namespace AeGrid.Grains.Sweeps;
+
+/// <summary>
+/// Population-based training: at a trial's epoch report on a perturbation epoch, the sweep ranks the population
+/// (<see cref="PbtScheduler"/>) and, for a bottom-quantile trial, applies the exploit in one store transaction
+/// (<see cref="ITrialStore.ExploitAsync"/>). The trial then stops (verdict <see cref="EpochVerdict.Exploited"/>) and is
+/// admitted again as any pending trial: it resumes from the donor's copied checkpoint with its new hyperparameters.
+/// </summary>
+public sealed partial class SweepGrain
+{
+    async Task<EpochVerdict> ExploitIfBehindAsync(TrialView view, EpochReport report)
+    {
+        var config = view.Config;
+        int epoch = report.Epoch;
+        int totalEpochs = TrialConfigMapping.ToTrainingConfig(config.Parameters).WithDefaults().Epochs!.Value;
+        if (!_spec.Pbt!.IsDecisionEpoch(epoch, totalEpochs)) return EpochVerdict.Continue;
+
+        // Donors are the trials whose snapshot at this epoch is in the store: never a live grain's word, never a trial
+        // without one (Ray's #27170 exploited trials that had no checkpoint yet).
+        var holders = (await store.GetSnapshotHoldersAsync(SweepId, epoch)).ToHashSet();
+        var population = _trials.Values
+            .Select(v => (View: v, Score: v.Epochs.Where(e => e.Epoch <= epoch).MaxBy(e => e.Epoch)?.Metric(_sweep.Metric)))
+            .Where(m => m.Score is not null)
+            .Select(m => new PbtMember(m.View.Record.TrialId, m.Score!.Value, holders.Contains(m.View.Record.TrialId)))
+            .ToList();
+        if (_pbt!.Decide(config, epoch, totalEpochs, population) is not { } decision) return EpochVerdict.Continue;
+
+        var result = await store.ExploitAsync(new ExploitRequest(config.TrialId, report.Attempt, decision.DonorId, epoch, decision.NewParameters, report));
+        switch (result)
+        {
+            case ExploitResult.Applied:
+                AeGridTelemetry.PbtExploits.Add(1);
+                LogExploited(SweepId, config.TrialId, decision.DonorId, epoch, _pbt.Describe(config.Parameters),
+                    _pbt.Describe(decision.NewParameters));
+                break;
+            case ExploitResult.AlreadyApplied:
+                break; // a repeated report of the same epoch (a retried call): the stored exploit stands
+            default:
+                return EpochVerdict.Continue; // a stale attempt (its writes are fenced anyway), or the donor's snapshot vanished
+        }
+        view.Record = view.Record with { Status = TrialStatus.Pending, Parameters = decision.NewParameters };
+        view.Live = null;
+        _refreshRequested = true;
+        // Admit it again soon, but after this call returns: the trial grain that reported is still stopping its training.
+        if (_sweep.State == SweepState.Running) _scheduler?.Change(_options.SchedulerInterval, _options.SchedulerInterval);
+        return EpochVerdict.Exploited;
+    }
+
+    [LoggerMessage(LogLevel.Information, "Sweep {SweepId}: trial {TrialId} exploited {DonorId} at epoch {Epoch}: {Old} -> {New}")]
+    partial void LogExploited(string sweepId, string trialId, string donorId, int epoch, string old, string @new);
+}
