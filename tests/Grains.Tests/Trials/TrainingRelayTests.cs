@@ -20,6 +20,21 @@ public sealed class TrainingRelayTests
     }
 
     [Fact]
+    public void A_snapshot_epochs_checkpoint_is_kept_apart_so_newer_checkpoints_do_not_replace_it()
+    {
+        var relay = new TrainingRelay(snapshotEveryEpochs: 2);
+        relay.OnCheckpoint(At(1));
+        relay.OnCheckpoint(At(2));
+        relay.OnCheckpoint(At(2, batch: 5)); // mid-epoch checkpoints are never snapshots
+        relay.OnCheckpoint(At(3));
+
+        Assert.Equal((2, 0), relay.TakeSnapshot(epochsRead: 3) is { } s ? (s.Epoch, s.Batch) : default);
+        Assert.Null(relay.TakeSnapshot(epochsRead: 3));
+        Assert.Equal(3, relay.TakeCheckpoint(epochsRead: 3)?.Epoch);
+        Assert.Null(new TrainingRelay().TakeSnapshot(epochsRead: 3)); // not pbt: no snapshots
+    }
+
+    [Fact]
     public void A_checkpoint_ahead_of_the_epochs_read_waits_until_its_epoch_is_read()
     {
         var relay = new TrainingRelay();
