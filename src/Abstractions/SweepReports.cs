@@ -40,6 +40,8 @@ public sealed record TrialSummary
     [Id(9)] public bool Kept { get; init; }
     /// <summary>Where a running trial is now (epoch, batch, loss); null when not running.</summary>
     [Id(10)] public TrialProgress? Live { get; init; }
+    /// <summary>pbt: the exploits that made this trial what it is, oldest first (its lineage); empty otherwise.</summary>
+    [Id(11)] public ImmutableArray<TrialExploit> Exploits { get; init; } = [];
 }
 
 [GenerateSerializer, Immutable, Alias("aegrid.sweep-status")]

@@ -20,7 +20,11 @@ public sealed record TrialEpochHistory(
     [property: Id(3)] ImmutableArray<EpochReport> Epochs,
     [property: Id(4)] ImmutableArray<AttemptSummary> Attempts,
     /// <summary>Epochs trained more than once because an attempt resumed from an earlier checkpoint.</summary>
-    [property: Id(5)] int EpochsRedone = 0);
+    [property: Id(5)] int EpochsRedone = 0)
+{
+    /// <summary>pbt: the trial's exploits, oldest first (its lineage); empty otherwise.</summary>
+    [Id(6)] public ImmutableArray<TrialExploit> Exploits { get; init; } = [];
+}
 
 /// <summary>
 /// What a report draws a trial with: the kept model's weights (TorchSharp's module format) when there is one, else the

@@ -38,6 +38,8 @@ internal static class EpochHistoryFormats
         console.MarkupLine($"[bold]{Markup.Escape(history.TrialId)}[/] ({Markup.Escape(history.Parameters.Architecture)}): " +
                            $"{history.Status.ToWire()}, {history.Epochs.Length} epoch(s), {history.Attempts.Length} attempt(s)" +
                            (history.EpochsRedone > 0 ? $", {history.EpochsRedone} epoch(s) redone after failures" : ""));
+        foreach (var exploit in history.Exploits)
+            console.WriteLine("lineage: " + LineageFormat.Line(history.TrialId, exploit));
         if (history.Epochs.IsEmpty)
         {
             console.MarkupLine("[yellow]no epoch finished yet[/]");
@@ -75,6 +77,7 @@ internal static class EpochHistoryFormats
             ["hyperparameters"] = GridJson.Parameters(history.Parameters),
             ["epochs"] = epochs,
             ["epochs_redone"] = history.EpochsRedone,
+            ["exploits"] = LineageFormat.Json(history.Exploits),
             ["attempts"] = new JsonArray([.. history.Attempts.Select(a => (JsonNode)new JsonObject
             {
                 ["attempt"] = a.Attempt,

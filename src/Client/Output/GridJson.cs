@@ -60,6 +60,7 @@ internal static class GridJson
         ["metrics"] = t.LastEpoch is null ? null : Metrics(t.LastEpoch),
         ["error"] = t.Error,
         ["kept"] = t.Kept,
+        ["exploits"] = LineageFormat.Json(t.Exploits),
     };
 
     public static JsonArray Leaderboard(IEnumerable<LeaderboardEntry> entries) => new(entries.Select(e => (JsonNode)new JsonObject

@@ -120,6 +120,12 @@ internal static class SweepDisplay
                 t.Kept ? "yes" : "");
         }
         console.Write(table);
+        if (status.Trials.Any(t => !t.Exploits.IsEmpty))
+        {
+            console.MarkupLine("[bold]lineage[/] (pbt exploits: trial ← donor @ epoch: hyperparameters changed)");
+            foreach (var (trial, exploit) in status.Trials.SelectMany(t => t.Exploits.Select(e => (t.TrialId, e))).OrderBy(x => x.e.Epoch).ThenBy(x => x.TrialId))
+                console.WriteLine("  " + LineageFormat.Line(trial, exploit));
+        }
         foreach (var t in status.Trials.Where(t => t.Error is not null && t.Status is TrialStatus.Failed or TrialStatus.Diverged))
             console.MarkupLine($"[red]{Markup.Escape(Short(t.TrialId))}[/]: {Markup.Escape(t.Error!)}");
     }

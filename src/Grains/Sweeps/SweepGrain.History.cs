@@ -18,7 +18,10 @@ public sealed partial class SweepGrain
         var attempts = await store.GetAttemptsAsync(trialId);
         var redone = await store.CountRedoneEpochsOfTrialAsync(trialId);
         return new TrialEpochHistory(trial.TrialId, trial.Status, trial.Parameters, [.. epochs],
-            [.. attempts.Select(a => new AttemptSummary(a.Attempt, a.Silo, a.StartedAt, a.EndedAt, a.Outcome))], redone);
+            [.. attempts.Select(a => new AttemptSummary(a.Attempt, a.Silo, a.StartedAt, a.EndedAt, a.Outcome))], redone)
+        {
+            Exploits = [.. (await LineageAsync())[trialId]],
+        };
     }
 
     public async Task<TrialWeights?> GetTrialWeights(string trialId)

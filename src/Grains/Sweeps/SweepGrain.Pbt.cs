@@ -51,6 +51,14 @@ public sealed partial class SweepGrain
         return EpochVerdict.Exploited;
     }
 
+    /// <summary>Each trial's exploits, oldest first, read from the store (reads may interleave: no grain fields but the spec).</summary>
+    async Task<ILookup<string, TrialExploit>> LineageAsync()
+    {
+        var exploits = _spec.Search == SearchKind.Pbt ? await store.GetExploitsAsync(SweepId) : [];
+        return exploits.OrderBy(e => e.Epoch)
+            .ToLookup(e => e.TrialId, e => new TrialExploit(e.DonorId, e.Epoch, e.OldParameters, e.NewParameters, e.ExploitedAt));
+    }
+
     [LoggerMessage(LogLevel.Information, "Sweep {SweepId}: trial {TrialId} exploited {DonorId} at epoch {Epoch}: {Old} -> {New}")]
     partial void LogExploited(string sweepId, string trialId, string donorId, int epoch, string old, string @new);
 }

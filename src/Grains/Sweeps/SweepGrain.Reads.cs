@@ -25,6 +25,7 @@ public sealed partial class SweepGrain
             await LoadMissingEpochsAsync();
         }
         else if (_refreshRequested || _sweep.State != SweepState.Running) await RefreshTrialsAsync(CancellationToken.None);
+        var lineage = await LineageAsync();
         var trials = _trials.Values.OrderBy(v => v.Record.Number).Select(v => new TrialSummary
         {
             TrialId = v.Record.TrialId,
@@ -38,6 +39,7 @@ public sealed partial class SweepGrain
             Error = v.Record.Error,
             Kept = v.Record.Kept,
             Live = v.Record.Status == TrialStatus.Running ? v.Live : null,
+            Exploits = lineage[v.Record.TrialId].ToImmutableArray(),
         }).ToImmutableArray();
         return new SweepStatusReport(Summary() with { EpochsRedone = await store.CountRedoneEpochsAsync(SweepId) }, trials);
     }

@@ -13,8 +13,8 @@ namespace AeGrid.Grains.Trials;
 /// checkpoint is written, queued checkpoints would pile up in memory and make a cancel or a hand-off wait until every
 /// one of them was stored.
 /// </remarks>
-/// <param name="snapshotEveryEpochs">pbt: epoch-end checkpoints at multiples of this are also kept apart as snapshots,
-/// which a newer checkpoint never replaces before they are stored (another trial may exploit them).</param>
+/// <param name="snapshotEveryEpochs">pbt: epoch-end checkpoints at multiples of this are also queued apart as snapshots,
+/// each one stored (another trial may exploit it), never replaced by a newer one: a few per trial, each taken at once.</param>
 internal sealed class TrainingRelay(int? snapshotEveryEpochs = null) : ITrainingObserver
 {
     /// <summary>The message that says a newer checkpoint is waiting in <see cref="TakeCheckpoint"/>.</summary>
@@ -25,7 +25,7 @@ internal sealed class TrainingRelay(int? snapshotEveryEpochs = null) : ITraining
     readonly TaskCompletionSource<bool> _firstBatch = new(TaskCreationOptions.RunContinuationsAsynchronously);
     volatile object? _latest; // a boxed BatchProgress: one reference write per batch, torn reads impossible
     Checkpoint? _checkpoint;
-    Checkpoint? _snapshot;
+    readonly System.Collections.Concurrent.ConcurrentQueue<Checkpoint> _snapshots = new();
 
     public ChannelReader<object> Events => _events.Reader;
     public BatchProgress? Latest => _latest as BatchProgress?;
@@ -43,7 +43,7 @@ internal sealed class TrainingRelay(int? snapshotEveryEpochs = null) : ITraining
     public void OnCheckpoint(Checkpoint checkpoint)
     {
         if (snapshotEveryEpochs is { } every && checkpoint.Batch == 0 && checkpoint.Epoch > 0 && checkpoint.Epoch % every == 0)
-            Volatile.Write(ref _snapshot, checkpoint);
+            _snapshots.Enqueue(checkpoint);
         Volatile.Write(ref _checkpoint, checkpoint);
         _events.Writer.TryWrite(CheckpointReady);
     }
@@ -55,8 +55,9 @@ internal sealed class TrainingRelay(int? snapshotEveryEpochs = null) : ITraining
     /// </summary>
     public Checkpoint? TakeCheckpoint(int epochsRead) => Take(ref _checkpoint, epochsRead);
 
-    /// <summary>The newest snapshot-epoch checkpoint not yet taken, under the same rule as <see cref="TakeCheckpoint"/>.</summary>
-    public Checkpoint? TakeSnapshot(int epochsRead) => Take(ref _snapshot, epochsRead);
+    /// <summary>The oldest snapshot not yet taken, if it covers only epochs read (as for <see cref="TakeCheckpoint"/>).</summary>
+    public Checkpoint? TakeSnapshot(int epochsRead) =>
+        _snapshots.TryPeek(out var oldest) && oldest.Epoch <= epochsRead && _snapshots.TryDequeue(out oldest) ? oldest : null;
 
     static Checkpoint? Take(ref Checkpoint? slot, int epochsRead)
     {

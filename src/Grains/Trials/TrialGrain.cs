@@ -45,6 +45,10 @@ public sealed partial class TrialGrain(
         public bool FencedOut { get; set; }
         /// <summary>pbt took this trial's checkpoint and hyperparameters from a better one and ended this attempt in the store.</summary>
         public bool Exploited { get; set; }
+        /// <summary>pbt: keep a snapshot of the checkpoint at every multiple of this epoch count.</summary>
+        public int? SnapshotEveryEpochs { get; } = snapshotEveryEpochs;
+        /// <summary>pbt: the report of a snapshot epoch, held until that epoch's snapshot is stored (then the sweep hears it).</summary>
+        public EpochReport? HeldReport { get; set; }
         /// <summary>Until when our claim is known valid; past it, with the store unreachable, we must stop training.</summary>
         public DateTime LeaseValidUntil { get; set; }
         public Task? Loop { get; set; }
@@ -228,59 +232,6 @@ public sealed partial class TrialGrain(
         await EndAttemptAsync(attempt, status, error, retry ? AttemptOutcomes.Error : null);
     }
 
-    /// <summary>Stores what the training thread relays, in order; runs on the grain scheduler.</summary>
-    /// <param name="epochsStored">Epochs the resumed checkpoint covers (stored by an earlier attempt); 0 for a fresh start.</param>
-    async Task PumpRelayAsync(Attempt attempt, int epochsStored)
-    {
-        var config = attempt.Config;
-        var epochsRead = epochsStored;
-        await foreach (var message in attempt.Relay.Events.ReadAllAsync())
-        {
-            // Fenced out or exploited: the store refuses this attempt's writes anyway; do not even try.
-            if (attempt.FencedOut) continue;
-            switch (message)
-            {
-                case EpochMetrics metrics:
-                    epochsRead = metrics.Epoch;
-                    AeGridTelemetry.EpochsCompleted.Add(1, new KeyValuePair<string, object?>("architecture", config.Parameters.Architecture));
-                    AeGridTelemetry.EpochSeconds.Record(metrics.WallSeconds);
-                    var report = EpochReports.From(config.TrialId, attempt.Number, metrics);
-                    await epochWriter.EnqueueAsync(report);
-                    switch (await AskSweep(config, report))
-                    {
-                        case EpochVerdict.Prune:
-                            attempt.StopStatus = TrialStatus.Pruned;
-                            attempt.Cancel.Cancel();
-                            break;
-                        case EpochVerdict.Exploited:
-                            // The store ended this attempt and holds the donor's checkpoint now: stop, write nothing more
-                            // (our own newer checkpoint must never replace the donor's: Ray's #28509), and let the sweep
-                            // start the trial again from that checkpoint.
-                            LogExploited(config.TrialId, attempt.Number, report.Epoch);
-                            attempt.Exploited = true;
-                            attempt.FencedOut = true;
-                            attempt.Cancel.Cancel();
-                            break;
-                    }
-                    break;
-                case var ready when ready == TrainingRelay.CheckpointReady:
-                    // Only the newest checkpoint is stored; older ones it replaced while we were busy are skipped.
-                    if (attempt.Relay.TakeCheckpoint(epochsRead) is not { } checkpoint) break;
-                    // The epochs a checkpoint covers must be durable before it is: a resume never re-creates them.
-                    await epochWriter.FlushAsync(CancellationToken.None);
-                    if (attempt.Relay.TakeSnapshot(epochsRead) is { } snapshot
-                        && !await RetryStoreAsync(() => store.SaveSnapshotAsync(new StoredCheckpoint(config.TrialId, attempt.Number, snapshot.Epoch, 0, snapshot.Bytes))))
-                    {
-                        FenceOut(attempt);
-                        break;
-                    }
-                    var stored = new StoredCheckpoint(config.TrialId, attempt.Number, checkpoint.Epoch, checkpoint.Batch, checkpoint.Bytes);
-                    if (!await RetryStoreAsync(() => store.SaveCheckpointAsync(stored))) FenceOut(attempt);
-                    break;
-            }
-        }
-    }
-
     /// <summary>
     /// Records when training first finished a batch (admission to first batch is the silo's scheduling latency). Runs on
     /// the grain scheduler as soon as the relay signals it, so the store's clock is at most one round trip late; a
@@ -296,19 +247,6 @@ public sealed partial class TrialGrain(
         catch (Exception e)
         {
             LogFirstBatchNotRecorded(e, attempt.Config.TrialId, attempt.Number);
-        }
-    }
-
-    async Task<EpochVerdict> AskSweep(TrialConfig config, EpochReport report)
-    {
-        try
-        {
-            return await Sweep(config).ReportEpoch(report);
-        }
-        catch (Exception e)
-        {
-            LogSweepUnreachable(e, config.TrialId);
-            return EpochVerdict.Continue; // the sweep's reminder will catch up; training goes on
         }
     }
 

@@ -93,7 +93,7 @@ public sealed class HardeningTests(ITestOutputHelper output)
 
         // A zombie of an attempt the trial no longer has (a silo presumed dead) reports late.
         var zombie = before with { Attempt = 0, TestMse = 999 };
-        Assert.False(await silo.Sweep(id).ReportEpoch(zombie));
+        Assert.Equal(EpochVerdict.Continue, await silo.Sweep(id).ReportEpoch(zombie));
         await silo.Sweep(id).ReportFinished(trial.TrialId, 0, TrialStatus.Failed, "zombie");
 
         var after = (await silo.Sweep(id).GetStatus()).Trials.Single();
