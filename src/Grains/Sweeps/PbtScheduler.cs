@@ -4,8 +4,8 @@ using AeGrid.Grains.Samplers;
 
 namespace AeGrid.Grains.Sweeps;
 
-/// <summary>One member of the population as the exploit decision sees it: its metric at the decision epoch (its latest
-/// at or before it), and whether the store holds its snapshot at that epoch.</summary>
+/// <summary>One member of the population as the exploit decision sees it: its metric at the decision epoch, and whether
+/// the store holds its snapshot at that epoch.</summary>
 public sealed record PbtMember(string TrialId, double Score, bool HasSnapshot);
 
 /// <summary>What an exploit does: take <see cref="DonorId"/>'s snapshot and train on with <see cref="NewParameters"/>.</summary>

@@ -23,8 +23,11 @@ public sealed partial class SweepGrain
         // Donors are the trials whose snapshot at this epoch is in the store: never a live grain's word, never a trial
         // without one (Ray's #27170 exploited trials that had no checkpoint yet).
         var holders = (await store.GetSnapshotHoldersAsync(SweepId, epoch)).ToHashSet();
+        // Ranked by their metric at this very epoch: scores of different epochs do not compare (a trial one epoch behind
+        // would look worse only for being behind). A trial that has not reached it yet is not ranked; one reporting it
+        // later (a later wave, a resumed trial) is ranked against every earlier report of it.
         var population = _trials.Values
-            .Select(v => (View: v, Score: v.Epochs.Where(e => e.Epoch <= epoch).MaxBy(e => e.Epoch)?.Metric(_sweep.Metric)))
+            .Select(v => (View: v, Score: v.Epochs.FirstOrDefault(e => e.Epoch == epoch)?.Metric(_sweep.Metric)))
             .Where(m => m.Score is not null)
             .Select(m => new PbtMember(m.View.Record.TrialId, m.Score!.Value, holders.Contains(m.View.Record.TrialId)))
             .ToList();
