@@ -30,24 +30,24 @@ public sealed class OutageGrid : IAsyncDisposable
     }
 
     public static async Task<OutageGrid> StartAsync(PostgresServer server, ITestOutputHelper output, string name, int silos,
-        bool fastFailureDetection)
+        bool fastFailureDetection, int slots = 1)
     {
         var database = await server.CreateDatabaseAsync(name);
         var grid = new OutageGrid(database, $"postgres://postgres@127.0.0.1:{server.Port}/{name}", output, fastFailureDetection);
-        grid.AddSilos(silos);
+        grid.AddSilos(silos, slots);
         await grid.WaitUntilRunningAsync();
         return grid;
     }
 
     public void Log(string what) => _output.WriteLine($"{_clock.Elapsed.TotalSeconds,6:0.0}s {what}");
 
-    public void AddSilos(int count)
+    public void AddSilos(int count, int slots = 1)
     {
         for (int i = 0; i < count; i++)
         {
             var args = new List<string>
             {
-                "silo", "--store", Url, "--slots", "1", "--threads", "1", "--attempt-lease", LeaseSeconds.ToString(),
+                "silo", "--store", Url, "--slots", slots.ToString(), "--threads", "1", "--attempt-lease", LeaseSeconds.ToString(),
                 "--silo-port", LoopbackPorts.Free().ToString(), "--gateway-port", LoopbackPorts.Free().ToString(),
                 "--shutdown-grace", "20",
             };
@@ -79,6 +79,16 @@ public sealed class OutageGrid : IAsyncDisposable
               seed: [{seeds}]
             """);
         var submit = await AegridProcess.RunAsync(["sweep", "submit", spec, "--cluster", Url], TimeSpan.FromSeconds(180));
+        if (submit.ExitCode != 0) throw new InvalidOperationException($"submit failed: {submit.Stderr}");
+        Log($"submitted {submit.Stdout.Trim()}");
+        return submit.Stdout.Trim();
+    }
+
+    /// <summary>Submits a sweep file given as text.</summary>
+    public async Task<string> SubmitSpecAsync(string name, string specText)
+    {
+        var submit = await AegridProcess.RunAsync(["sweep", "submit", SweepFiles.Write(_folder, name, specText), "--cluster", Url],
+            TimeSpan.FromSeconds(180));
         if (submit.ExitCode != 0) throw new InvalidOperationException($"submit failed: {submit.Stderr}");
         Log($"submitted {submit.Stdout.Trim()}");
         return submit.Stdout.Trim();
