@@ -56,7 +56,7 @@ internal static partial class Dashboard
 
     /// <summary>
     /// A running sweep of four trials with every plotted hyperparameter set: three completed after two epochs each (one
-    /// retried after a hand-off), one still pending; and a cuda silo that membership holds Active, so the fleet panels have slots to show.
+    /// retried after a hand-off, then exploited by pbt at epoch 1 from trial 0's snapshot), one still pending; and a cuda silo that membership holds Active, so the fleet panels have slots to show.
     /// </summary>
     public static async Task SeedAsync(ITrialStore store, string connectionString)
     {
@@ -75,12 +75,20 @@ internal static partial class Dashboard
             {
                 await store.EndAttemptAsync(trial.TrialId, attempt, TrialStatus.Pending, "handed off");
                 attempt = (await store.BeginAttemptAsync(trial.TrialId, LiveSilo, TimeSpan.FromMinutes(1)))!.Value;
+                // A pbt exploit at epoch 1 (trial 0 stored its snapshot there): the lineage panel's row.
+                await store.ExploitAsync(new ExploitRequest(trial.TrialId, attempt, trials[0].TrialId, 1,
+                    trial.Parameters with { LearningRate = 0.0024 }, new EpochReport
+                    {
+                        TrialId = trial.TrialId, Attempt = attempt, Epoch = 1, TrainMse = 0.11, TestMse = 0.1, SamplesPerSecond = 1000, WallSeconds = 1,
+                    }));
+                attempt = (await store.BeginAttemptAsync(trial.TrialId, LiveSilo, TimeSpan.FromMinutes(1)))!.Value;
             }
             await store.WriteEpochsAsync([.. Enumerable.Range(1, 2).Select(epoch => new EpochReport
             {
                 TrialId = trial.TrialId, Attempt = attempt, Epoch = epoch, TrainMse = 0.1 / epoch + trial.Number * 0.01,
                 TestMse = 0.09 / epoch + trial.Number * 0.01, SamplesPerSecond = 1000, WallSeconds = 1,
             })]);
+            if (trial.Number == 0) await store.SaveSnapshotAsync(new StoredCheckpoint(trial.TrialId, attempt, 1, 0, [1, 2, 3]));
             await store.EndAttemptAsync(trial.TrialId, attempt, TrialStatus.Completed, null);
         }
 
