@@ -18,10 +18,11 @@ public sealed class PbtKillTests(PostgresServer server, ITestOutputHelper output
     [Fact]
     public async Task A_pbt_sweep_with_a_silo_killed_mid_sweep_completes_with_a_correct_lineage()
     {
-        // The sweep's grain lives on the first silo (the only one at submit), which is never killed.
-        await using var grid = await OutageGrid.StartAsync(server, output, "pbt_kill", silos: 1, fastFailureDetection: true, slots: 2);
+        // The sweep's grain lives on the first silo (the only one at submit), which is never killed. It has one slot, so
+        // most of the population waits for the second silo however slowly that one starts, and is training there when it dies.
+        await using var grid = await OutageGrid.StartAsync(server, output, "pbt_kill", silos: 1, fastFailureDetection: true, slots: 1);
         var sweepId = await grid.SubmitSpecAsync("pbt-kill", PbtSweepTests.Spec("pbt-kill", architecture: "conv-denoise", limit: 300));
-        grid.AddSilos(1, slots: 2);
+        grid.AddSilos(1, slots: PbtSweepTests.Population - 1);
         await grid.WaitUntilRunningAsync();
 
         var victim = await grid.SiloTrainingAsync(minEpochs: 2, TimeSpan.FromMinutes(3), except: grid.Silos[0]);
