@@ -9,7 +9,7 @@ namespace AeGrid.Models.Fusion;
 /// is the solo optimisers' (Optimizers/AdamOptimizer, SgdOptimizer) element for element, so a member's update equals
 /// its solo update given the same gradient. Members step in lockstep, so Adam's step count t is the pack's.
 /// </summary>
-internal sealed class FlatOptimizer : IDisposable
+internal sealed unsafe class FlatOptimizer : IDisposable
 {
     const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
     readonly Scalar beta1 = Beta1.ToScalar(), oneMinusBeta1 = (1 - Beta1).ToScalar();
@@ -20,6 +20,8 @@ internal sealed class FlatOptimizer : IDisposable
     readonly double[] memberRates;
     readonly Tensor[] parameterRows;
     readonly Tensor[]? firstMomentRows;
+    readonly IReadOnlyList<(long Start, long Count, int Member)> memberRanges;
+    readonly bool onCpu;
 
     public FlatOptimizer(string name, StackedParameters parameters, IReadOnlyList<double> learningRates, long step)
     {
@@ -30,6 +32,8 @@ internal sealed class FlatOptimizer : IDisposable
         memberRates = [.. learningRates];
         Step = step;
         parameterRows = parameters.MemberRows(parameters.Flat);
+        memberRanges = parameters.MemberRanges();
+        onCpu = parameters.Flat.device_type == DeviceType.CPU;
         if (IsAdam)
         {
             FirstMoment = zeros_like(parameters.Flat);
@@ -58,6 +62,11 @@ internal sealed class FlatOptimizer : IDisposable
         Step++;
         double biasCorrection1 = 1 - Math.Pow(Beta1, Step);
         double biasCorrection2 = 1 - Math.Pow(Beta2, Step);
+        if (onCpu)
+        {
+            UpdateOnCpu(biasCorrection1, biasCorrection2);
+            return;
+        }
         using var rootBiasCorrection2 = Math.Sqrt(biasCorrection2).ToScalar();
         // Solo computes p + (−lr/(1−β₁ᵗ))·m / denominator with the factor rounded to float: the same here, per member.
         var negativeStepSizes = tensor(memberRates.Select(lr => (float)(-lr / biasCorrection1)).ToArray(), [memberRates.Length, 1], float32, parameters.Flat.device);
@@ -67,6 +76,18 @@ internal sealed class FlatOptimizer : IDisposable
         var denominatorRows = parameters.MemberRows(denominator);
         for (int block = 0; block < parameterRows.Length; block++)
             parameterRows[block].addcdiv_(firstMomentRows![block].mul(negativeStepSizes), denominatorRows[block], NativeScalars.One);
+    }
+
+    // One pass per member run (AdamKernel), each with that member's step factor.
+    void UpdateOnCpu(double biasCorrection1, double biasCorrection2)
+    {
+        var constants = new AdamKernel.Constants((float)Beta1, (float)(1 - Beta1), (float)Beta2, (float)(1 - Beta2),
+            1f / (float)Math.Sqrt(biasCorrection2), (float)Epsilon);
+        float* p = AdamKernel.Data(parameters.Flat), g = AdamKernel.Data(parameters.FlatGrad);
+        float* m = AdamKernel.Data(FirstMoment!), v = AdamKernel.Data(SecondMoment!);
+        var stepSizes = memberRates.Select(lr => (float)(-lr / biasCorrection1)).ToArray();
+        foreach (var (start, count, member) in memberRanges)
+            AdamKernel.Update(p, g, m, v, start, count, constants, stepSizes[member]);
     }
 
     public void Dispose()

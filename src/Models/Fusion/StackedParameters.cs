@@ -111,6 +111,19 @@ internal sealed class StackedParameters : IDisposable
         return rows;
     }
 
+    /// <summary>Every member's contiguous runs of the flat buffer: (first element, length, member).</summary>
+    public IReadOnlyList<(long Start, long Count, int Member)> MemberRanges()
+    {
+        var ranges = new List<(long, long, int)>();
+        for (int l = 0; l < Layers.Count; l++)
+        {
+            long weights = (long)Layers[l].Out * Layers[l].In;
+            for (int k = 0; k < Members; k++) ranges.Add((weightOffsets[l] + k * weights, weights, k));
+            for (int k = 0; k < Members; k++) ranges.Add((biasOffsets[l] + k * (long)Layers[l].Out, Layers[l].Out, k));
+        }
+        return ranges;
+    }
+
     public void ZeroGrad() => FlatGrad.zero_();
 
     public void Dispose()
