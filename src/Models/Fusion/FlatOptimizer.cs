@@ -20,7 +20,7 @@ internal sealed unsafe class FlatOptimizer : IDisposable
     readonly double[] memberRates;
     readonly Tensor[] parameterRows;
     readonly Tensor[]? firstMomentRows;
-    readonly IReadOnlyList<(long Start, long Count, int Member)> memberRanges;
+    readonly IReadOnlyList<(long Start, long Count, int Member, int Leaf, long LeafOffset)> memberRanges;
     readonly bool onCpu;
 
     public FlatOptimizer(string name, StackedParameters parameters, IReadOnlyList<double> learningRates, long step)
@@ -53,10 +53,9 @@ internal sealed unsafe class FlatOptimizer : IDisposable
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        var grad = parameters.FlatGrad;
         if (!IsAdam)
         {
-            parameters.Flat.addcmul_(grad, learningRates, minusOne);
+            parameters.Flat.addcmul_(FlatGradient(), learningRates, minusOne);
             return;
         }
         Step++;
@@ -67,6 +66,7 @@ internal sealed unsafe class FlatOptimizer : IDisposable
             UpdateOnCpu(biasCorrection1, biasCorrection2);
             return;
         }
+        var grad = FlatGradient();
         using var rootBiasCorrection2 = Math.Sqrt(biasCorrection2).ToScalar();
         // Solo computes p + (−lr/(1−β₁ᵗ))·m / denominator with the factor rounded to float: the same here, per member.
         var negativeStepSizes = tensor(memberRates.Select(lr => (float)(-lr / biasCorrection1)).ToArray(), [memberRates.Length, 1], float32, parameters.Flat.device);
@@ -83,12 +83,24 @@ internal sealed unsafe class FlatOptimizer : IDisposable
     {
         var constants = new AdamKernel.Constants((float)Beta1, (float)(1 - Beta1), (float)Beta2, (float)(1 - Beta2),
             1f / (float)Math.Sqrt(biasCorrection2), (float)Epsilon);
-        float* p = AdamKernel.Data(parameters.Flat), g = AdamKernel.Data(parameters.FlatGrad);
-        float* m = AdamKernel.Data(FirstMoment!), v = AdamKernel.Data(SecondMoment!);
+        float* p = AdamKernel.Data(parameters.Flat), m = AdamKernel.Data(FirstMoment!), v = AdamKernel.Data(SecondMoment!);
+        var grads = Enumerable.Range(0, parameters.LeafCount).Select(LeafGradient).ToArray();
+        var gradData = grads.Select(g => (IntPtr)AdamKernel.Data(g)).ToArray();
         var stepSizes = memberRates.Select(lr => (float)(-lr / biasCorrection1)).ToArray();
-        foreach (var (start, count, member) in memberRanges)
-            AdamKernel.Update(p, g, m, v, start, count, constants, stepSizes[member]);
+        // The kernel indexes g like p: shift each leaf's gradient pointer so that g[start] is the range's first gradient.
+        foreach (var (start, count, member, leaf, leafOffset) in memberRanges)
+            AdamKernel.Update(p, (float*)gradData[leaf] + leafOffset - start, m, v, start, count, constants, stepSizes[member]);
     }
+
+    // A leaf's gradient in the leaf's own (contiguous) layout; autograd hands it over so, this only guards.
+    Tensor LeafGradient(int leaf)
+    {
+        var grad = parameters.Leaf(leaf).grad ?? throw new InvalidOperationException($"fused layer parameter {leaf} has no gradient after backward");
+        return grad.is_contiguous() ? grad : grad.contiguous();
+    }
+
+    // All leaves' gradients in the flat layout, for the tensor-operation paths (SGD, Adam off the CPU).
+    Tensor FlatGradient() => cat([.. Enumerable.Range(0, parameters.LeafCount).Select(leaf => LeafGradient(leaf).flatten())]);
 
     public void Dispose()
     {

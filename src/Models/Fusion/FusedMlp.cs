@@ -15,14 +15,16 @@ internal static class FusedMlp
 
     /// <summary>
     /// First layer for members fed clean + f_k·noise with one shared noise draw (same seed, no clipping):
-    /// (clean + f_k·n)·W_kᵀ = clean·W_kᵀ + f_k·(n·W_kᵀ), two wide GEMMs instead of K narrow ones.
+    /// (clean + f_k·n)·W_kᵀ = clean·W_kᵀ + f_k·(n·W_kᵀ): one wide GEMM over the clean and the noise rows stacked,
+    /// [2B, 784] × [784, K·h], instead of K narrow ones (and one weight-gradient GEMM in backward, not two).
     /// <paramref name="columnFactors"/> holds f_k on each of member k's h output columns.
     /// </summary>
     public static Tensor FirstLayerSharedNoise(StackedParameters parameters, Tensor clean, Tensor noise, Tensor columnFactors)
     {
-        var fromClean = nn.functional.linear(clean, parameters.Weights[0], parameters.Biases[0]);
-        var fromNoise = nn.functional.linear(noise, parameters.Weights[0]);
-        return fromClean.addcmul(fromNoise, columnFactors, NativeScalars.One);
+        long batch = clean.shape[0];
+        var both = nn.functional.linear(cat([clean, noise]), parameters.Weights[0]);
+        var fromClean = both.narrow(0, 0, batch).add(parameters.Biases[0], NativeScalars.One);
+        return fromClean.addcmul(both.narrow(0, batch, batch), columnFactors, NativeScalars.One);
     }
 
     /// <summary>First layer, member k on its own images <paramref name="inputs"/>[k] ([K, B, 784]): [K, B, h] before the activation.</summary>
@@ -45,7 +47,7 @@ internal static class FusedMlp
         for (int l = 1; l < layers.Count; l++)
         {
             var biases = parameters.Biases[l].unsqueeze(1);
-            hidden = Activate(BatchedLinear(hidden, parameters.Weights[l].transpose(1, 2), biases), layers[l].Activation);
+            hidden = Activate(BatchedLinear(hidden, parameters.Weights[l], biases), layers[l].Activation);
         }
         return hidden;
     }

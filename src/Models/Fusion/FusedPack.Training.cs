@@ -121,7 +121,7 @@ public sealed partial class FusedPack
         var perMember = nn.functional.mse_loss(output, clean.expand_as(output), nn.Reduction.None).mean([1L, 2L]);
         var losses = perMember.detach().cpu().data<float>().ToArray().Select(l => (double)l).ToArray();
         if (losses.Any(l => !double.IsFinite(l))) return (losses, (int)size, clock.Elapsed.TotalSeconds);
-        stacked!.ZeroGrad();
+        stacked!.ClearGrads();
         perMember.sum().backward();
         optimizer!.Update();
         step = optimizer.Step;
