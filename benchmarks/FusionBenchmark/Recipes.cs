@@ -21,8 +21,8 @@ internal static class Recipes
         new("linear", new() { Architecture = "linear", BatchSize = 20, LearningRate = 1e-3 }, "wide first layer (shared input)"),
         new("deep-mlp", new() { Architecture = "deep-mlp", Dataset = "mnist", BatchSize = 20, LearningRate = 5e-3 }, "wide first layer (shared input)"),
         new("deep-mlp", new() { Architecture = "deep-mlp", Dataset = "mnist", BatchSize = 64, LearningRate = 5e-3 }, "wide first layer (shared input)"),
-        new("denoise-mlp", new() { Architecture = "denoise-mlp", BatchSize = 20, LearningRate = 0.01 }, "two wide GEMMs (one seed: shared noise)"),
-        new("denoise-mlp", new() { Architecture = "denoise-mlp", BatchSize = 100, LearningRate = 0.01 }, "two wide GEMMs (one seed: shared noise)"),
+        new("denoise-mlp", new() { Architecture = "denoise-mlp", BatchSize = 20, LearningRate = 0.01 }, "one GEMM, clean and noise rows stacked (one seed: shared noise)"),
+        new("denoise-mlp", new() { Architecture = "denoise-mlp", BatchSize = 100, LearningRate = 0.01 }, "one GEMM, clean and noise rows stacked (one seed: shared noise)"),
         new("denoise-mlp", new() { Architecture = "denoise-mlp", BatchSize = 20, LearningRate = 0.01, Shuffle = false }, "bmm first layer (own seeds: own noise)"),
     ];
 }
