@@ -141,6 +141,33 @@ public sealed class FusedPackTests
         }
     }
 
+    [Fact]
+    public void A_paused_member_hands_over_a_mid_epoch_checkpoint_that_resumes_alone()
+    {
+        var configs = Members(new() { Architecture = "linear", Shuffle = false }, (1, 1e-3, null), (2, 3e-3, null));
+        using var pause = new CancellationTokenSource();
+        var observers = new[]
+        {
+            new MemberObserver(),
+            new MemberObserver { OnBatchHook = progress => { if (progress is { Epoch: 2, Batch: 3 }) pause.Cancel(); } },
+        };
+        using var pack = FusedPack.Create([new PackMember(configs[0], observers[0]), new PackMember(configs[1], observers[1]) { Pause = pause.Token }],
+            TestData.MnistSmall, TestData.CpuOptions);
+
+        var results = pack.Train();
+
+        Assert.Equal(TrainingOutcome.Paused, results[1].Outcome);
+        Assert.Equal("paused at epoch 2, batch 3", results[1].Message);
+        Assert.Equal((1, 3), (observers[1].Checkpoints[^1].Epoch, observers[1].Checkpoints[^1].Batch));
+        var alone = new MemberObserver();
+        var resumed = Trainer.Run(configs[1], TestData.MnistSmall, TestData.CpuOptions, observers[1].Checkpoints[^1], alone, CancellationToken.None);
+        var straight = Solo(configs[1]);
+        // The checkpoint carries the partial sums of epoch 2, so its train MSE is the whole epoch's.
+        AssertSameEpochs(straight.Epochs, [.. results[1].Epochs, .. resumed.Epochs], "paused then alone");
+        AssertSameWeights(configs[1], straight.Checkpoints[^1], alone.Checkpoints[^1], "paused then alone");
+        AssertSameEpochs(Solo(configs[0]).Epochs, results[0].Epochs, "member 0");
+    }
+
     [Theory]
     [InlineData("conv-denoise", 1, "architecture conv-denoise cannot be fused")]
     [InlineData("linear", 2, "seed 2 differs from the pack's 1; with shuffle on")]
