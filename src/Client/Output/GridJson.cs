@@ -95,6 +95,7 @@ internal static class GridJson
         ["epochs_redone"] = final.Sweep.EpochsRedone,
         ["metric"] = final.Sweep.Metric,
         ["leaderboard"] = Leaderboard(board),
+        ["forked_from"] = Origin(final.Sweep.ForkedFrom),
     };
 
     /// <summary>JSON has no NaN or infinity: those become strings, as Python's json module would refuse them anyway.</summary>
