@@ -20,6 +20,8 @@ public sealed record SweepSummary
     [Id(7)] public DateTimeOffset? FinishedAt { get; init; }
     /// <summary>Epochs trained more than once because an attempt resumed from an earlier checkpoint (work lost to failures).</summary>
     [Id(8)] public int EpochsRedone { get; init; }
+    /// <summary>The trial whose weights this sweep's trials start from (`aegrid sweep fork`); null for a sweep started afresh.</summary>
+    [Id(9)] public SweepOrigin? ForkedFrom { get; init; }
     public int TotalTrials => TrialsByStatus.Values.Sum();
 }
 

@@ -20,7 +20,9 @@ public sealed record TrialEpochHistory(
     [property: Id(3)] ImmutableArray<EpochReport> Epochs,
     [property: Id(4)] ImmutableArray<AttemptSummary> Attempts,
     /// <summary>Epochs trained more than once because an attempt resumed from an earlier checkpoint.</summary>
-    [property: Id(5)] int EpochsRedone = 0);
+    [property: Id(5)] int EpochsRedone = 0,
+    /// <summary>The trial whose weights this one started from (its sweep was forked); null for seeded initialisation.</summary>
+    [property: Id(6)] SweepOrigin? WarmStartedFrom = null);
 
 /// <summary>
 /// What a report draws a trial with: the kept model's weights (TorchSharp's module format) when there is one, else the

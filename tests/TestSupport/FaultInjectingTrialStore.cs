@@ -79,6 +79,9 @@ public sealed class FaultInjectingTrialStore(ITrialStore inner) : ITrialStore
 
     public Task MigrateAsync(CancellationToken ct = default) => inner.MigrateAsync(ct);
     public Task CreateSweepAsync(SweepRecord sweep, IReadOnlyList<TrialConfig> trials, CancellationToken ct = default) => inner.CreateSweepAsync(sweep, trials, ct);
+    public Task CreateForkedSweepAsync(SweepRecord sweep, IReadOnlyList<TrialConfig> trials, WarmStart warmStart, CancellationToken ct = default) =>
+        inner.CreateForkedSweepAsync(sweep, trials, warmStart, ct);
+    public Task<WarmStart?> GetWarmStartAsync(string sweepId, CancellationToken ct = default) => inner.GetWarmStartAsync(sweepId, ct);
     public Task<SweepRecord?> GetSweepAsync(string sweepId, CancellationToken ct = default) => inner.GetSweepAsync(sweepId, ct);
     public Task<IReadOnlyList<SweepRecord>> ListSweepsAsync(CancellationToken ct = default) => inner.ListSweepsAsync(ct);
     public Task SetSweepStateAsync(string sweepId, SweepState state, CancellationToken ct = default) => inner.SetSweepStateAsync(sweepId, state, ct);

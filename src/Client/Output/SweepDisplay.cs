@@ -110,6 +110,7 @@ internal static class SweepDisplay
     {
         var s = status.Sweep;
         console.MarkupLine($"[bold]{Markup.Escape(s.Id)}[/] ({Markup.Escape(s.Name)}): {s.State.ToString().ToLowerInvariant()}, {Markup.Escape(CountsLine(s))}");
+        if (s.ForkedFrom is { } origin) console.MarkupLine($"forked from {Markup.Escape(origin.ToString())}: its trials started from that trial's weights");
         var columns = HyperparameterColumns.For(status.Trials.Select(t => t.Parameters), verbose);
         var table = new Table().AddColumns("trial", "status", "architecture", "hyperparameters", "epochs", "attempts", s.Metric, "kept");
         foreach (var t in status.Trials)

@@ -23,13 +23,18 @@ public interface ITrialStore
     /// <summary>Creates the sweep and its trials (all pending) in one transaction. Throws <see cref="DuplicateSweepException"/>
     /// when a running sweep already has this name.</summary>
     Task CreateSweepAsync(SweepRecord sweep, IReadOnlyList<TrialConfig> trials, CancellationToken ct = default);
+    /// <summary>The same for a forked sweep (<see cref="SweepRecord.ForkedFrom"/> set), with the weights its trials start from,
+    /// in the same transaction: a fork never exists without its warm start.</summary>
+    Task CreateForkedSweepAsync(SweepRecord sweep, IReadOnlyList<TrialConfig> trials, WarmStart warmStart, CancellationToken ct = default);
+    /// <summary>The weights a forked sweep's trials start from; null for a sweep that was not forked.</summary>
+    Task<WarmStart?> GetWarmStartAsync(string sweepId, CancellationToken ct = default);
     Task<SweepRecord?> GetSweepAsync(string sweepId, CancellationToken ct = default);
     Task<IReadOnlyList<SweepRecord>> ListSweepsAsync(CancellationToken ct = default);
     Task SetSweepStateAsync(string sweepId, SweepState state, CancellationToken ct = default);
     /// <summary>Adds trials to an existing sweep (extend); trial ids that exist already are left alone.</summary>
     Task AddTrialsAsync(string sweepId, IReadOnlyList<TrialConfig> trials, CancellationToken ct = default);
 
-    /// <summary>Deletes a sweep that is not running, with its trials, attempts, epochs, checkpoints and models, in one
+    /// <summary>Deletes a sweep that is not running, with its trials, attempts, epochs, checkpoints, models and warm start, in one
     /// transaction; a running sweep is left alone (<see cref="SweepDeletion.Running"/>).</summary>
     Task<SweepDeletion> DeleteSweepAsync(string sweepId, CancellationToken ct = default);
 

@@ -61,6 +61,7 @@ public sealed partial class SweepGrain
         TrialsByStatus = _trials.Values.GroupBy(v => v.Record.Status).ToImmutableDictionary(g => g.Key, g => g.Count()),
         CreatedAt = _sweep.CreatedAt,
         FinishedAt = _sweep.FinishedAt,
+        ForkedFrom = _sweep.ForkedFrom,
     };
 
     public async Task<ImmutableArray<LeaderboardEntry>> GetLeaderboard(int top, string? metric)

@@ -135,5 +135,6 @@ internal static class PostgresSchema
             """),
         new(DeviceMigrations.Version, DeviceMigrations.Description, DeviceMigrations.Postgres),
         new(ReaderRoleMigration.Version, ReaderRoleMigration.Description, ReaderRoleMigration.Sql),
+        new(ForkMigrations.Version, ForkMigrations.Description, ForkMigrations.Postgres),
     ];
 }
