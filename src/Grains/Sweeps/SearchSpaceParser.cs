@@ -33,12 +33,9 @@ internal static class SearchSpaceParser
             var key = $"{parentKey}.{name}";
             var definition = HyperparameterCatalog.Find(name)
                 ?? throw reader.Error(entry.Key, key, KeySpelling.UnknownKey(name, HyperparameterCatalog.Names));
-            if (name == HyperparameterCatalog.Architecture && IsConditional(entry.Value))
-            {
-                if (!conditionalAllowed)
-                    throw reader.Error(entry.Key, key, "an architecture's sub-space cannot name architecture again");
-                dimensions.Add(Conditional(entry, key, reader));
-            }
+            if (name == HyperparameterCatalog.Architecture && !conditionalAllowed)
+                throw reader.Error(entry.Key, key, "an architecture's sub-space cannot name architecture again");
+            if (name == HyperparameterCatalog.Architecture && IsConditional(entry.Value)) dimensions.Add(Conditional(entry, key, reader));
             else dimensions.Add(new ParsedDimension(Dimension(definition, entry.Value, key, reader), entry, key));
         }
         return dimensions;
