@@ -20,14 +20,16 @@ public sealed class TpeHistory
     public TpeHistory(SweepSpec spec, int capacity = 16)
     {
         this.spec = spec;
-        Parameters = TpeParameter.Of(spec);
+        parameters = [.. TpeParameter.Of(spec)];
         capacity = Math.Max(capacity, 1);
-        columns = [.. Parameters.Select(_ => new double[capacity])];
+        columns = [.. parameters.Select(_ => new double[capacity])];
         scores = new double[capacity];
         pending = new bool[capacity];
     }
 
-    internal IReadOnlyList<TpeParameter> Parameters { get; }
+    private readonly TpeParameter[] parameters;
+
+    internal IReadOnlyList<TpeParameter> Parameters => parameters;
     /// <summary>Entries of every kind.</summary>
     public int Count { get; private set; }
     /// <summary>Observations and worst-counted trials: what start-up and the split into good and bad count.</summary>
@@ -50,7 +52,7 @@ public sealed class TpeHistory
     private void Add(Hyperparameters trial, double score, bool isPending)
     {
         if (Count == scores.Length) Grow();
-        foreach (var parameter in Parameters) columns[parameter.Index][Count] = parameter.Encode(trial);
+        for (var p = 0; p < parameters.Length; p++) columns[p][Count] = parameters[p].Encode(trial);
         scores[Count] = score;
         pending[Count] = isPending;
         Count++;

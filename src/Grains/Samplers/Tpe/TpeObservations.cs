@@ -17,7 +17,10 @@ public static class TpeObservations
 {
     public static TpeHistory Build(SweepSpec spec, IEnumerable<TpeTrialRow> rows, int number, long basis)
     {
-        var earlier = rows.Where(r => r.Number < number).OrderBy(r => r.Number).ToList();
+        var earlier = new List<TpeTrialRow>();
+        foreach (var row in rows)
+            if (row.Number < number) earlier.Add(row);
+        earlier.Sort((a, b) => a.Number.CompareTo(b.Number));
         var history = new TpeHistory(spec, earlier.Count + 8);
         foreach (var row in earlier)
         {

@@ -15,6 +15,7 @@ internal sealed class TpeParameter
         Index = index;
         Dimension = dimension;
         Architecture = architecture;
+        definition = HyperparameterCatalog.Get(dimension.Parameter);
         switch (dimension)
         {
             case CategoricalDimension categorical:
@@ -32,6 +33,9 @@ internal sealed class TpeParameter
                 break;
         }
     }
+
+    /// <summary>Looked up once: encoding a long history reads it for every trial.</summary>
+    private readonly HyperparameterDefinition definition;
 
     /// <summary>Its column in <see cref="TpeHistory"/>.</summary>
     public int Index { get; }
@@ -70,12 +74,12 @@ internal sealed class TpeParameter
                     if (conditional.Branches[b].Architecture == trial.Architecture) return b;
                 return double.NaN;
             case CategoricalDimension categorical:
-                var value = HyperparameterCatalog.Get(categorical.Parameter).Get(trial);
+                var value = definition.Get(trial);
                 for (var c = 0; c < categorical.Choices.Count; c++)
                     if (categorical.Choices[c].Equals(value)) return c;
                 return double.NaN;
             default:
-                var number = HyperparameterCatalog.Get(Dimension.Parameter).Get(trial) switch
+                var number = definition.Get(trial) switch
                 {
                     RealValue real => real.Value,
                     IntegerValue integer => integer.Value,
