@@ -123,6 +123,9 @@ public static partial class SweepSpecParser
                 if (value is TextValue text && dataRoots.Problem(text.Value) is { } problem) throw reader.Error(node, key, problem);
         }
 
+        /// <summary>A value as an error quotes it: a file may hold megabytes in one scalar, a message one short line.</summary>
+        private static string Short(string text) => text.Length <= 60 ? text : text[..57] + "...";
+
         private void ReadTopLevel(SpecEntry entry)
         {
             var (key, value) = (entry.Key.Text, entry.Value);
@@ -132,20 +135,20 @@ public static partial class SweepSpecParser
                     var text = reader.Text(value, key);
                     name = NamePattern().IsMatch(text)
                         ? text
-                        : throw reader.Error(value, key, $"must be 1 to 64 of a-z, 0-9, '.', '_', '-', got '{text}'");
+                        : throw reader.Error(value, key, $"must be 1 to 64 of a-z, 0-9, '.', '_', '-', got '{Short(text)}'");
                     break;
                 case "metric":
                     var metricName = reader.Text(value, key);
                     metric = EpochReport.MetricNames.Contains(metricName)
                         ? metricName
-                        : throw reader.Error(value, key, $"unknown metric '{metricName}'; expected one of {string.Join(", ", EpochReport.MetricNames)}");
+                        : throw reader.Error(value, key, $"unknown metric '{Short(metricName)}'; expected one of {string.Join(", ", EpochReport.MetricNames)}");
                     break;
                 case "mode":
                     maximize = reader.Text(value, key) switch
                     {
                         "min" => false,
                         "max" => true,
-                        var other => throw reader.Error(value, key, $"expected min or max, got '{other}'"),
+                        var other => throw reader.Error(value, key, $"expected min or max, got '{Short(other)}'"),
                     };
                     break;
                 case "search":
@@ -155,7 +158,7 @@ public static partial class SweepSpecParser
                         "grid" => SearchKind.Grid,
                         "random" => SearchKind.Random,
                         "tpe" => SearchKind.Tpe,
-                        var other => throw reader.Error(value, key, $"expected grid, random or tpe, got '{other}'"),
+                        var other => throw reader.Error(value, key, $"expected grid, random or tpe, got '{Short(other)}'"),
                     };
                     break;
                 case "trials":
@@ -177,7 +180,7 @@ public static partial class SweepSpecParser
                 case "device":
                     var deviceName = reader.Text(value, key);
                     device = DeviceDemands.TryParse(deviceName)
-                        ?? throw reader.Error(value, key, $"expected {string.Join(", ", DeviceDemands.Names)}, got '{deviceName}'");
+                        ?? throw reader.Error(value, key, $"expected {string.Join(", ", DeviceDemands.Names)}, got '{Short(deviceName)}'");
                     break;
                 case "tpe":
                     tpeNode = value;

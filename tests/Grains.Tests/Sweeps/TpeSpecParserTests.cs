@@ -55,4 +55,11 @@ public sealed class TpeSpecParserTests
     {
         SpecText.Error("name: t\narchitecture: linear\nsearch: bayes\n", 3, "search", "expected grid, random or tpe, got 'bayes'");
     }
+
+    [Fact]
+    public void A_long_unknown_search_is_quoted_short()
+    {
+        var error = SpecText.Error($"name: t\narchitecture: linear\nsearch: {new string('x', 5000)}\n", 3, "search", "expected grid, random or tpe, got 'xxx");
+        Assert.True(error.Message.Length < 200, error.Message);
+    }
 }
