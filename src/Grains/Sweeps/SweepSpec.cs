@@ -52,14 +52,18 @@ public sealed record SweepSpec
         _ => Trials!.Value,
     };
 
-    /// <summary>How many grid points <paramref name="space"/> has (lists only).</summary>
+    /// <summary>How many grid points <paramref name="space"/> has (lists only). Saturates at <see cref="long.MaxValue"/>
+    /// rather than wrapping: sub-spaces of long lists can multiply past it, and the parser must still see "too many".</summary>
     public static long GridSizeOf(IEnumerable<SearchDimension> space) =>
-        space.Aggregate(1L, (product, dimension) => product * dimension switch
+        space.Aggregate(1L, (product, dimension) => Saturating(product, dimension switch
         {
             CategoricalDimension categorical => categorical.Choices.Count,
-            ConditionalDimension conditional => conditional.Branches.Sum(b => GridSizeOf(b.Space)),
+            ConditionalDimension conditional => conditional.Branches.Aggregate(0L, (sum, b) =>
+                Math.Min(long.MaxValue - sum, GridSizeOf(b.Space)) + sum),
             _ => throw new InvalidOperationException($"{dimension.Parameter} is not a list; a grid has lists only"),
-        });
+        }));
+
+    private static long Saturating(long product, long size) => size != 0 && product > long.MaxValue / size ? long.MaxValue : product * size;
 }
 
 /// <summary>A hyperparameter every trial of the sweep shares.</summary>

@@ -99,4 +99,15 @@ public sealed class ConditionalSpaceTests
     {
         SpecText.Error($"name: cond\nsearch: grid\nspace:\n  architecture:\n    denoise-mlp: {{}}\n    {branch}\n  lr: [0.001]\n", 6, key, message);
     }
+
+    [Fact]
+    public void A_conditional_grid_too_large_to_count_is_refused_as_too_large()
+    {
+        // 6 keys of 2,000 values each in one sub-space: 6.4e19 points, more than a long holds.
+        var values = "[" + string.Join(", ", Enumerable.Range(1, 2000).Select(i => (i * 0.0001).ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";
+        var sizes = "[" + string.Join(", ", Enumerable.Range(1, 2000).Select(i => $"[{i}]")) + "]";
+        var ints = "[" + string.Join(", ", Enumerable.Range(1, 2000)) + "]";
+        SpecText.Error($"name: big\nsearch: grid\nspace:\n  architecture:\n    denoise-mlp: {{lr: {values}, noise_factor: {values}, hidden_sizes: {sizes}, " +
+            $"batch_size: {ints}, epochs: {ints}, limit: {ints}}}\n", 4, "space", "the grid has more than 10,000 trials");
+    }
 }
