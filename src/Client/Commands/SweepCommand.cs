@@ -193,7 +193,7 @@ internal sealed class SweepExtendCommand : Command
     readonly Argument<string> _id = SweepCommand.SweepIdArgument();
     readonly Option<int?> _trials = OptionFactory.WholeNumber("--trials", "How many trials to add");
 
-    public SweepExtendCommand() : base("extend", "Add trials to a random-search sweep, continuing its sampler; existing trials are not re-run.")
+    public SweepExtendCommand() : base("extend", "Add trials to a random-search sweep (continuing its sampler) or to a tpe sweep's budget; existing trials are not re-run.")
     {
         Arguments.Add(_id);
         _trials.Required = true;

@@ -30,6 +30,7 @@ internal static class GridJson
         ["metric"] = s.Metric,
         ["mode"] = s.Maximize ? "max" : "min",
         ["trial_count"] = s.TotalTrials,
+        ["trials_to_propose"] = s.TrialsToPropose,
         ["counts"] = Counts(s),
         ["created_at"] = s.CreatedAt.ToString("O"),
         ["finished_at"] = s.FinishedAt?.ToString("O"),

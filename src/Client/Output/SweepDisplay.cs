@@ -102,7 +102,8 @@ internal static class SweepDisplay
 
     public static string CountsLine(SweepSummary s) =>
         string.Join(", ", Enum.GetValues<TrialStatus>().Where(st => s.TrialsByStatus.GetValueOrDefault(st) > 0)
-            .Select(st => $"{s.TrialsByStatus[st]} {st.ToWire()}")) + $" of {s.TotalTrials}"
+            .Select(st => $"{s.TrialsByStatus[st]} {st.ToWire()}")
+            .Concat(s.TrialsToPropose > 0 ? [$"{s.TrialsToPropose} to propose"] : [])) + $" of {s.TotalTrials}"
         + (s.EpochsRedone > 0 ? $"; {s.EpochsRedone} epoch(s) redone after failures" : "");
 
     /// <param name="verbose">Every hyperparameter; otherwise only those that differ between the sweep's trials.</param>

@@ -38,6 +38,20 @@ public interface ITrialStore
     /// transaction; a running sweep is left alone (<see cref="SweepDeletion.Running"/>).</summary>
     Task<SweepDeletion> DeleteSweepAsync(string sweepId, CancellationToken ct = default);
 
+    // ---- proposals: what a learning sampler saw (see ProposalMigrations)
+    /// <summary>
+    /// Numbers the sweep's trials that reached a final status since the last call with the next finish_seq (all the same
+    /// number) and returns the sweep's highest finish_seq (0 when none is final): the basis for the next proposals.
+    /// </summary>
+    Task<long> StampFinishedTrialsAsync(string sweepId, CancellationToken ct = default);
+    /// <summary>Adds trials (as <see cref="AddTrialsAsync"/>) proposed on <paramref name="proposalBasis"/>.</summary>
+    Task AddProposedTrialsAsync(string sweepId, IReadOnlyList<TrialConfig> trials, long proposalBasis, CancellationToken ct = default);
+    /// <summary>Each trial's finish_seq and proposal_basis, by number.</summary>
+    Task<IReadOnlyList<TrialProposalRecord>> GetProposalHistoryAsync(string sweepId, CancellationToken ct = default);
+    /// <summary>The sweep's stored trial budget; null when never set (the spec's `trials:` holds).</summary>
+    Task<int?> GetTrialBudgetAsync(string sweepId, CancellationToken ct = default);
+    Task SetTrialBudgetAsync(string sweepId, int budget, CancellationToken ct = default);
+
     // ---- trials
     Task<IReadOnlyList<TrialRecord>> GetTrialsAsync(string sweepId, CancellationToken ct = default);
     Task<TrialRecord?> GetTrialAsync(string trialId, CancellationToken ct = default);

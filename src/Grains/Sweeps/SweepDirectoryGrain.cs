@@ -77,10 +77,28 @@ public sealed partial class SweepDirectoryGrain(ITrialStore store, IOptions<Data
                 CreatedAt = sweep.CreatedAt,
                 FinishedAt = sweep.FinishedAt,
                 EpochsRedone = await store.CountRedoneEpochsAsync(sweep.Id),
+                TrialsToPropose = await TrialsToProposeAsync(sweep, trials.Count),
                 ForkedFrom = sweep.ForkedFrom,
             });
         }
         return summaries.ToImmutable();
+    }
+
+    /// <summary>A running TPE sweep's trials not proposed yet (its budget less those created); 0 for any other sweep.</summary>
+    private async Task<int> TrialsToProposeAsync(SweepRecord sweep, int created)
+    {
+        if (sweep.State != SweepState.Running) return 0;
+        SweepSpec spec;
+        try
+        {
+            spec = SweepSpecParser.Parse(sweep.SpecText, sweep.Name);
+        }
+        catch (SweepSpecException)
+        {
+            return 0; // its grain says why when it activates; a listing shows what the rows hold
+        }
+        if (spec.Search != SearchKind.Tpe) return 0;
+        return Math.Max(0, (await store.GetTrialBudgetAsync(sweep.Id) ?? spec.Trials!.Value) - created);
     }
 
     public async Task<ModelArtifact> GetModel(string trialId)

@@ -135,6 +135,7 @@ internal static class PostgresSchema
             """),
         new(DeviceMigrations.Version, DeviceMigrations.Description, DeviceMigrations.Postgres),
         new(ReaderRoleMigration.Version, ReaderRoleMigration.Description, ReaderRoleMigration.Sql),
+        new(ProposalMigrations.Version, ProposalMigrations.Description, ProposalMigrations.Postgres),
         new(ForkMigrations.Version, ForkMigrations.Description, ForkMigrations.Postgres),
     ];
 }

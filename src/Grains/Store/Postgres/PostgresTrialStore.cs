@@ -208,7 +208,8 @@ public sealed partial class PostgresTrialStore : ITrialStore, IAsyncDisposable, 
     {
         var changed = await ExecAsync(null, null, """
             UPDATE trials SET status = $2, error = $3,
-                finished_at = CASE WHEN $4 THEN coalesce(CASE WHEN status = $2 THEN finished_at END, now()) END
+                finished_at = CASE WHEN $4 THEN coalesce(CASE WHEN status = $2 THEN finished_at END, now()) END,
+                finish_seq = CASE WHEN $4 THEN finish_seq END
             WHERE id = $1
             """, ct, P(trialId), P(status.ToWire()), P(error), P(status.IsFinal())).ConfigureAwait(false);
         if (changed == 0) throw StoreChecks.NoTrial(trialId);

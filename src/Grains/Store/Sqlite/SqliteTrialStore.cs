@@ -195,7 +195,8 @@ public sealed partial class SqliteTrialStore : ITrialStore, IAsyncDisposable, ID
         {
             var changed = Exec(connection, tx, """
                 UPDATE trials SET status = $status, error = $error,
-                    finished_at = CASE WHEN $final THEN coalesce(CASE WHEN status = $status THEN finished_at END, $now) END
+                    finished_at = CASE WHEN $final THEN coalesce(CASE WHEN status = $status THEN finished_at END, $now) END,
+                    finish_seq = CASE WHEN $final THEN finish_seq END
                 WHERE id = $id
                 """,
                 ("$id", trialId), ("$status", status.ToWire()), ("$error", error), ("$final", status.IsFinal()), ("$now", Now()));
