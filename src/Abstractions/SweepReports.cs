@@ -20,7 +20,12 @@ public sealed record SweepSummary
     [Id(7)] public DateTimeOffset? FinishedAt { get; init; }
     /// <summary>Epochs trained more than once because an attempt resumed from an earlier checkpoint (work lost to failures).</summary>
     [Id(8)] public int EpochsRedone { get; init; }
-    public int TotalTrials => TrialsByStatus.Values.Sum();
+    /// <summary>The trial whose weights this sweep's trials start from (`aegrid sweep fork`); null for a sweep started afresh.</summary>
+    [Id(10)] public SweepOrigin? ForkedFrom { get; init; }
+    /// <summary>Trials a TPE sweep will still propose as slots free up (its budget less the trials created so far).</summary>
+    [Id(9)] public int TrialsToPropose { get; init; }
+    /// <summary>Every trial the sweep has or will have: those created plus those still to propose.</summary>
+    public int TotalTrials => TrialsByStatus.Values.Sum() + TrialsToPropose;
 }
 
 /// <summary>A trial as `sweep status` shows it.</summary>

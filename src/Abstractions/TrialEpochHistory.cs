@@ -20,10 +20,12 @@ public sealed record TrialEpochHistory(
     [property: Id(3)] ImmutableArray<EpochReport> Epochs,
     [property: Id(4)] ImmutableArray<AttemptSummary> Attempts,
     /// <summary>Epochs trained more than once because an attempt resumed from an earlier checkpoint.</summary>
-    [property: Id(5)] int EpochsRedone = 0)
+    [property: Id(5)] int EpochsRedone = 0,
+    /// <summary>The trial whose weights this one started from (its sweep was forked); null for seeded initialisation.</summary>
+    [property: Id(6)] SweepOrigin? WarmStartedFrom = null)
 {
     /// <summary>pbt: the trial's exploits, oldest first (its lineage); empty otherwise.</summary>
-    [Id(6)] public ImmutableArray<TrialExploit> Exploits { get; init; } = [];
+    [Id(7)] public ImmutableArray<TrialExploit> Exploits { get; init; } = [];
 }
 
 /// <summary>

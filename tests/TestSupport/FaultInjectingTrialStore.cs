@@ -79,10 +79,19 @@ public sealed class FaultInjectingTrialStore(ITrialStore inner) : ITrialStore
 
     public Task MigrateAsync(CancellationToken ct = default) => inner.MigrateAsync(ct);
     public Task CreateSweepAsync(SweepRecord sweep, IReadOnlyList<TrialConfig> trials, CancellationToken ct = default) => inner.CreateSweepAsync(sweep, trials, ct);
+    public Task CreateForkedSweepAsync(SweepRecord sweep, IReadOnlyList<TrialConfig> trials, WarmStart warmStart, CancellationToken ct = default) =>
+        inner.CreateForkedSweepAsync(sweep, trials, warmStart, ct);
+    public Task<WarmStart?> GetWarmStartAsync(string sweepId, CancellationToken ct = default) => inner.GetWarmStartAsync(sweepId, ct);
     public Task<SweepRecord?> GetSweepAsync(string sweepId, CancellationToken ct = default) => inner.GetSweepAsync(sweepId, ct);
     public Task<IReadOnlyList<SweepRecord>> ListSweepsAsync(CancellationToken ct = default) => inner.ListSweepsAsync(ct);
     public Task SetSweepStateAsync(string sweepId, SweepState state, CancellationToken ct = default) => inner.SetSweepStateAsync(sweepId, state, ct);
     public Task AddTrialsAsync(string sweepId, IReadOnlyList<TrialConfig> trials, CancellationToken ct = default) => inner.AddTrialsAsync(sweepId, trials, ct);
+    public Task<long> StampFinishedTrialsAsync(string sweepId, CancellationToken ct = default) => inner.StampFinishedTrialsAsync(sweepId, ct);
+    public Task AddProposedTrialsAsync(string sweepId, IReadOnlyList<TrialConfig> trials, long proposalBasis, CancellationToken ct = default) =>
+        inner.AddProposedTrialsAsync(sweepId, trials, proposalBasis, ct);
+    public Task<IReadOnlyList<TrialProposalRecord>> GetProposalHistoryAsync(string sweepId, CancellationToken ct = default) => inner.GetProposalHistoryAsync(sweepId, ct);
+    public Task<int?> GetTrialBudgetAsync(string sweepId, CancellationToken ct = default) => inner.GetTrialBudgetAsync(sweepId, ct);
+    public Task SetTrialBudgetAsync(string sweepId, int budget, CancellationToken ct = default) => inner.SetTrialBudgetAsync(sweepId, budget, ct);
     public Task<SweepDeletion> DeleteSweepAsync(string sweepId, CancellationToken ct = default) => inner.DeleteSweepAsync(sweepId, ct);
     public Task<IReadOnlyList<TrialRecord>> GetTrialsAsync(string sweepId, CancellationToken ct = default) => inner.GetTrialsAsync(sweepId, ct);
     public Task<TrialRecord?> GetTrialAsync(string trialId, CancellationToken ct = default) => inner.GetTrialAsync(trialId, ct);

@@ -14,6 +14,7 @@ internal sealed class SweepCommand : Command, ICommandWithExamples
     public SweepCommand() : base("sweep", "Submit, watch and manage sweeps on a grid.")
     {
         Subcommands.Add(new SweepSubmitCommand());
+        Subcommands.Add(new SweepForkCommand());
         Subcommands.Add(new SweepStatusCommand());
         Subcommands.Add(new SweepWatchCommand());
         Subcommands.Add(new SweepListCommand());
@@ -28,6 +29,7 @@ internal sealed class SweepCommand : Command, ICommandWithExamples
         "aegrid sweep submit examples/quick.yaml --cluster postgres://aegrid@db:5432/aegrid",
         "aegrid sweep watch quick-1a2b3c --cluster postgres://aegrid@db:5432/aegrid",
         "aegrid sweep status quick-1a2b3c --json",
+        "aegrid sweep fork quick-1a2b3c fine-tune.yaml --cluster postgres://aegrid@db:5432/aegrid",
     ];
 
     internal static Option<bool> VerboseOption() =>
@@ -136,7 +138,8 @@ internal sealed class SweepListCommand : Command
             context.Out.WriteLine("no sweeps yet");
         else
             foreach (var s in sweeps)
-                context.Out.WriteLine($"{s.Id,-32} {s.State.ToString().ToLowerInvariant(),-10} {s.CreatedAt:yyyy-MM-dd HH:mm}  {SweepDisplay.CountsLine(s)}");
+                context.Out.WriteLine($"{s.Id,-32} {s.State.ToString().ToLowerInvariant(),-10} {s.CreatedAt:yyyy-MM-dd HH:mm}  {SweepDisplay.CountsLine(s)}"
+                    + (s.ForkedFrom is { } origin ? $"  forked from {origin}" : ""));
         return ExitCodes.Success;
     }
 }
@@ -190,7 +193,7 @@ internal sealed class SweepExtendCommand : Command
     readonly Argument<string> _id = SweepCommand.SweepIdArgument();
     readonly Option<int?> _trials = OptionFactory.WholeNumber("--trials", "How many trials to add");
 
-    public SweepExtendCommand() : base("extend", "Add trials to a random-search sweep, continuing its sampler; existing trials are not re-run.")
+    public SweepExtendCommand() : base("extend", "Add trials to a random-search sweep (continuing its sampler) or to a tpe sweep's budget; existing trials are not re-run.")
     {
         Arguments.Add(_id);
         _trials.Required = true;

@@ -9,13 +9,7 @@ internal static class SpecFiles
 {
     public static (string Text, SweepSpec Spec) Read(FileInfo file)
     {
-        if (!file.Exists) throw CliException.InvalidInput($"{file.FullName}: no such sweep file");
-        // Refused before reading: a huge file would cost this process its memory before the parser's own bound is reached.
-        if (file.Length > SpecTextLimits.MaxBytes)
-            throw CliException.InvalidInput(
-                $"{file.FullName}: the file is {file.Length:N0} bytes; a sweep file may be at most {SpecTextLimits.MaxBytes:N0} bytes (1 MiB)");
-        var text = File.ReadAllText(file.FullName);
-        if (string.IsNullOrWhiteSpace(text)) throw CliException.InvalidInput($"{file.FullName}: the sweep file is empty");
+        var text = ReadText(file);
         try
         {
             return (text, SweepSpecParser.Parse(text, file.Name));
@@ -24,5 +18,18 @@ internal static class SpecFiles
         {
             throw CliException.InvalidInput(e.Message);
         }
+    }
+
+    /// <summary>The file's text, bounded but not parsed: a fork's file is whole only with its source's settings, which the grid adds.</summary>
+    public static string ReadText(FileInfo file)
+    {
+        if (!file.Exists) throw CliException.InvalidInput($"{file.FullName}: no such sweep file");
+        // Refused before reading: a huge file would cost this process its memory before the parser's own bound is reached.
+        if (file.Length > SpecTextLimits.MaxBytes)
+            throw CliException.InvalidInput(
+                $"{file.FullName}: the file is {file.Length:N0} bytes; a sweep file may be at most {SpecTextLimits.MaxBytes:N0} bytes (1 MiB)");
+        var text = File.ReadAllText(file.FullName);
+        if (string.IsNullOrWhiteSpace(text)) throw CliException.InvalidInput($"{file.FullName}: the sweep file is empty");
+        return text;
     }
 }

@@ -38,6 +38,7 @@ internal static class EpochHistoryFormats
         console.MarkupLine($"[bold]{Markup.Escape(history.TrialId)}[/] ({Markup.Escape(history.Parameters.Architecture)}): " +
                            $"{history.Status.ToWire()}, {history.Epochs.Length} epoch(s), {history.Attempts.Length} attempt(s)" +
                            (history.EpochsRedone > 0 ? $", {history.EpochsRedone} epoch(s) redone after failures" : ""));
+        if (history.WarmStartedFrom is { } origin) console.MarkupLine($"started from the weights of {Markup.Escape(origin.ToString())} (forked sweep)");
         foreach (var exploit in history.Exploits)
             console.WriteLine("lineage: " + LineageFormat.Line(history.TrialId, exploit));
         if (history.Epochs.IsEmpty)
@@ -77,6 +78,7 @@ internal static class EpochHistoryFormats
             ["hyperparameters"] = GridJson.Parameters(history.Parameters),
             ["epochs"] = epochs,
             ["epochs_redone"] = history.EpochsRedone,
+            ["warm_started_from"] = GridJson.Origin(history.WarmStartedFrom),
             ["exploits"] = LineageFormat.Json(history.Exploits),
             ["attempts"] = new JsonArray([.. history.Attempts.Select(a => (JsonNode)new JsonObject
             {

@@ -30,11 +30,17 @@ internal static class GridJson
         ["metric"] = s.Metric,
         ["mode"] = s.Maximize ? "max" : "min",
         ["trial_count"] = s.TotalTrials,
+        ["trials_to_propose"] = s.TrialsToPropose,
         ["counts"] = Counts(s),
         ["created_at"] = s.CreatedAt.ToString("O"),
         ["finished_at"] = s.FinishedAt?.ToString("O"),
         ["epochs_redone"] = s.EpochsRedone,
+        ["forked_from"] = Origin(s.ForkedFrom),
     };
+
+    /// <summary>A fork's source as {"sweep", "trial"}; null for a sweep started afresh.</summary>
+    public static JsonObject? Origin(SweepOrigin? origin) =>
+        origin is null ? null : new JsonObject { ["sweep"] = origin.SweepId, ["trial"] = origin.TrialId };
 
     public static JsonObject Metrics(EpochReport e)
     {
@@ -91,6 +97,7 @@ internal static class GridJson
         ["epochs_redone"] = final.Sweep.EpochsRedone,
         ["metric"] = final.Sweep.Metric,
         ["leaderboard"] = Leaderboard(board),
+        ["forked_from"] = Origin(final.Sweep.ForkedFrom),
     };
 
     /// <summary>JSON has no NaN or infinity: those become strings, as Python's json module would refuse them anyway.</summary>

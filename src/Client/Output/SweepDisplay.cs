@@ -102,7 +102,8 @@ internal static class SweepDisplay
 
     public static string CountsLine(SweepSummary s) =>
         string.Join(", ", Enum.GetValues<TrialStatus>().Where(st => s.TrialsByStatus.GetValueOrDefault(st) > 0)
-            .Select(st => $"{s.TrialsByStatus[st]} {st.ToWire()}")) + $" of {s.TotalTrials}"
+            .Select(st => $"{s.TrialsByStatus[st]} {st.ToWire()}")
+            .Concat(s.TrialsToPropose > 0 ? [$"{s.TrialsToPropose} to propose"] : [])) + $" of {s.TotalTrials}"
         + (s.EpochsRedone > 0 ? $"; {s.EpochsRedone} epoch(s) redone after failures" : "");
 
     /// <param name="verbose">Every hyperparameter; otherwise only those that differ between the sweep's trials.</param>
@@ -110,6 +111,7 @@ internal static class SweepDisplay
     {
         var s = status.Sweep;
         console.MarkupLine($"[bold]{Markup.Escape(s.Id)}[/] ({Markup.Escape(s.Name)}): {s.State.ToString().ToLowerInvariant()}, {Markup.Escape(CountsLine(s))}");
+        if (s.ForkedFrom is { } origin) console.MarkupLine($"forked from {Markup.Escape(origin.ToString())}: its trials started from that trial's weights");
         var columns = HyperparameterColumns.For(status.Trials.Select(t => t.Parameters), verbose);
         var table = new Table().AddColumns("trial", "status", "architecture", "hyperparameters", "epochs", "attempts", s.Metric, "kept");
         foreach (var t in status.Trials)

@@ -36,11 +36,14 @@ internal sealed class SweepProgress
         return status.Sweep.Maximize ? values.Max() : values.Min();
     }
 
-    /// <summary>Epochs stored for all trials, and epochs the pending and running trials still have to train.</summary>
+    /// <summary>Epochs stored for all trials, and epochs the pending and running trials still have to train; a TPE sweep's
+    /// trials not proposed yet count the average planned epochs of those proposed.</summary>
     public static (int Done, int Left) Epochs(SweepStatusReport status)
     {
         int done = status.Trials.Sum(t => t.EpochsCompleted);
         int left = status.Trials.Where(t => !t.Status.IsFinal()).Sum(t => Math.Max(0, Planned(t.Parameters) - t.EpochsCompleted));
+        if (status.Sweep.TrialsToPropose > 0 && status.Trials.Length > 0)
+            left += (int)Math.Round(status.Sweep.TrialsToPropose * status.Trials.Average(t => Planned(t.Parameters)));
         return (done, left);
     }
 

@@ -8,7 +8,7 @@ namespace AeGrid.Client.Report;
 /// The deep-MLP tutorial's latent-space plot: every test code as a dot coloured by its class. A 2-D code is one
 /// scatter plot; a 3-D code is drawn as its three 2-D projections side by side (z1–z2, z1–z3, z2–z3), which keep
 /// real axis values, where a single rotated 3-D view would hide depth; a 1-D code is a strip plot (code against
-/// class). ScottPlot draws; the pixels go through <see cref="PngWriter"/> like every other picture.
+/// class). ScottPlot draws; the pixels go through <see cref="PngEncoding"/> like every other picture.
 /// </summary>
 internal static class LatentPicture
 {

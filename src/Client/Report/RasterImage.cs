@@ -2,7 +2,7 @@ namespace AeGrid.Client.Report;
 
 /// <summary>
 /// An 8-bit image held in memory: <see cref="Channels"/> is 1 (grayscale) or 3 (RGB), pixels row-major from the
-/// top-left, channels interleaved. What the pictures produce and <see cref="PngWriter"/> encodes.
+/// top-left, channels interleaved. What the pictures produce and <see cref="PngEncoding"/> encodes.
 /// </summary>
 internal sealed record RasterImage
 {

@@ -15,7 +15,7 @@ internal static class ReportWriter
         var pngs = new Dictionary<string, byte[]>();
         foreach (var picture in contents.Pictures)
         {
-            var png = PngWriter.Encode(picture.Image);
+            var png = PngEncoding.Encode(picture.Image);
             AtomicFile.WriteAllBytes(Path.Combine(root, picture.FileName), png);
             pngs[picture.FileName] = png;
         }

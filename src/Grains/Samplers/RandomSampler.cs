@@ -9,6 +9,8 @@ namespace AeGrid.Grains.Samplers;
 /// continues with draws n…n+N-1 rather than repeating earlier ones. Draws are not de-duplicated: a small list-only
 /// space can repeat a combination. Each dimension takes one number from the stream, in file order:
 /// lists and choice pick uniformly; uniform is uniform; loguniform is uniform in log space; int includes both ends.
+/// A conditional `architecture:` takes one number to pick the architecture (uniformly), then its sub-space's dimensions
+/// take theirs, in file order.
 /// </summary>
 public sealed class RandomSampler : ISampler
 {
@@ -16,8 +18,8 @@ public sealed class RandomSampler : ISampler
 
     public RandomSampler(SweepSpec spec)
     {
-        if (spec.Search != SearchKind.Random)
-            throw new ArgumentException($"sweep '{spec.Name}' is a {spec.Search} search, not random", nameof(spec));
+        if (spec.Search == SearchKind.Grid)
+            throw new ArgumentException($"sweep '{spec.Name}' is a grid search, not random", nameof(spec));
         this.spec = spec;
     }
 
@@ -30,12 +32,31 @@ public sealed class RandomSampler : ISampler
     public Hyperparameters At(int index)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
-        var stream = SplitMix64.ForDraw(spec.Seed, index);
-        var point = spec.Space.Select(dimension => Draw(dimension, ref stream)).ToArray();
-        return TrialComposer.Compose(spec, point);
+        return TrialComposer.Compose(spec, DrawPoint(spec, index));
     }
 
-    private static ParameterValue Draw(SearchDimension dimension, ref SplitMix64 stream)
+    /// <summary>Draw <paramref name="index"/> of the space as assignments (TPE's start-up trials are these draws too).</summary>
+    internal static List<(string, ParameterValue)> DrawPoint(SweepSpec spec, long index)
+    {
+        var stream = SplitMix64.ForDraw(spec.Seed, index);
+        var point = new List<(string, ParameterValue)>();
+        foreach (var dimension in spec.Space) Draw(dimension, ref stream, point);
+        return point;
+    }
+
+    private static void Draw(SearchDimension dimension, ref SplitMix64 stream, List<(string, ParameterValue)> point)
+    {
+        if (dimension is ConditionalDimension conditional)
+        {
+            var branch = conditional.Branches[(int)stream.NextBelow((ulong)conditional.Branches.Count)];
+            point.Add((conditional.Parameter, new TextValue(branch.Architecture)));
+            foreach (var inner in branch.Space) Draw(inner, ref stream, point);
+            return;
+        }
+        point.Add((dimension.Parameter, Draw(dimension, ref stream)));
+    }
+
+    internal static ParameterValue Draw(SearchDimension dimension, ref SplitMix64 stream)
     {
         switch (dimension)
         {

@@ -1,3 +1,4 @@
+using AeGrid.Grains.Samplers.Tpe;
 using AeGrid.Grains.Sweeps;
 
 namespace AeGrid.Grains.Samplers;
@@ -9,6 +10,7 @@ public static class SamplerFactory
     {
         SearchKind.Grid => new GridSampler(spec),
         SearchKind.Random => new RandomSampler(spec),
+        SearchKind.Tpe => new TpeSampler(spec),
         // PBT's initial population is random draws from the space; its later values come from exploits (PbtScheduler).
         SearchKind.Pbt => new RandomSampler(spec with { Search = SearchKind.Random }),
         _ => throw new ArgumentException($"no sampler for search '{spec.Search}'", nameof(spec)),

@@ -6,16 +6,15 @@ namespace AeGrid.Grains.Samplers;
 /// <summary>Turns one point of the search space into a trial's hyperparameters: the spec's fixed values plus the point's.</summary>
 internal static class TrialComposer
 {
-    /// <param name="point">One value per <see cref="SweepSpec.Space"/> dimension, in the same order.</param>
-    public static Hyperparameters Compose(SweepSpec spec, IReadOnlyList<ParameterValue> point)
+    /// <param name="point">The value of each dimension the trial has, in space order: a conditional `architecture:` gives
+    /// the architecture and then that architecture's own dimensions.</param>
+    public static Hyperparameters Compose(SweepSpec spec, IReadOnlyList<(string Parameter, ParameterValue Value)> point)
     {
-        if (point.Count != spec.Space.Count)
-            throw new ArgumentException($"a point needs {spec.Space.Count} values, one per space dimension; got {point.Count}", nameof(point));
-        var assignments = spec.Fixed.Select(f => (f.Parameter, f.Value))
-            .Concat(spec.Space.Select((dimension, i) => (dimension.Parameter, point[i])));
         // Architecture is required; the parser guarantees it is among the assignments and sets it below.
         var parameters = new Hyperparameters { Architecture = "", Seed = spec.Seed };
-        foreach (var (name, value) in assignments) parameters = HyperparameterCatalog.Get(name).Set(parameters, value);
+        foreach (var fixedParameter in spec.Fixed)
+            parameters = HyperparameterCatalog.Get(fixedParameter.Parameter).Set(parameters, fixedParameter.Value);
+        foreach (var (name, value) in point) parameters = HyperparameterCatalog.Get(name).Set(parameters, value);
         if (parameters.Architecture.Length == 0)
             throw new InvalidOperationException($"sweep '{spec.Name}' gives no architecture");
         return parameters;

@@ -23,15 +23,34 @@ public interface ITrialStore
     /// <summary>Creates the sweep and its trials (all pending) in one transaction. Throws <see cref="DuplicateSweepException"/>
     /// when a running sweep already has this name.</summary>
     Task CreateSweepAsync(SweepRecord sweep, IReadOnlyList<TrialConfig> trials, CancellationToken ct = default);
+    /// <summary>The same for a forked sweep (<see cref="SweepRecord.ForkedFrom"/> set), with the weights its trials start from,
+    /// in the same transaction: a fork never exists without its warm start.</summary>
+    Task CreateForkedSweepAsync(SweepRecord sweep, IReadOnlyList<TrialConfig> trials, WarmStart warmStart, CancellationToken ct = default);
+    /// <summary>The weights a forked sweep's trials start from; null for a sweep that was not forked.</summary>
+    Task<WarmStart?> GetWarmStartAsync(string sweepId, CancellationToken ct = default);
     Task<SweepRecord?> GetSweepAsync(string sweepId, CancellationToken ct = default);
     Task<IReadOnlyList<SweepRecord>> ListSweepsAsync(CancellationToken ct = default);
     Task SetSweepStateAsync(string sweepId, SweepState state, CancellationToken ct = default);
     /// <summary>Adds trials to an existing sweep (extend); trial ids that exist already are left alone.</summary>
     Task AddTrialsAsync(string sweepId, IReadOnlyList<TrialConfig> trials, CancellationToken ct = default);
 
-    /// <summary>Deletes a sweep that is not running, with its trials, attempts, epochs, checkpoints and models, in one
+    /// <summary>Deletes a sweep that is not running, with its trials, attempts, epochs, checkpoints, models and warm start, in one
     /// transaction; a running sweep is left alone (<see cref="SweepDeletion.Running"/>).</summary>
     Task<SweepDeletion> DeleteSweepAsync(string sweepId, CancellationToken ct = default);
+
+    // ---- proposals: what a learning sampler saw (see ProposalMigrations)
+    /// <summary>
+    /// Numbers the sweep's trials that reached a final status since the last call with the next finish_seq (all the same
+    /// number) and returns the sweep's highest finish_seq (0 when none is final): the basis for the next proposals.
+    /// </summary>
+    Task<long> StampFinishedTrialsAsync(string sweepId, CancellationToken ct = default);
+    /// <summary>Adds trials (as <see cref="AddTrialsAsync"/>) proposed on <paramref name="proposalBasis"/>.</summary>
+    Task AddProposedTrialsAsync(string sweepId, IReadOnlyList<TrialConfig> trials, long proposalBasis, CancellationToken ct = default);
+    /// <summary>Each trial's finish_seq and proposal_basis, by number.</summary>
+    Task<IReadOnlyList<TrialProposalRecord>> GetProposalHistoryAsync(string sweepId, CancellationToken ct = default);
+    /// <summary>The sweep's stored trial budget; null when never set (the spec's `trials:` holds).</summary>
+    Task<int?> GetTrialBudgetAsync(string sweepId, CancellationToken ct = default);
+    Task SetTrialBudgetAsync(string sweepId, int budget, CancellationToken ct = default);
 
     // ---- trials
     Task<IReadOnlyList<TrialRecord>> GetTrialsAsync(string sweepId, CancellationToken ct = default);

@@ -16,6 +16,17 @@ internal static class StoreChecks
             throw new ArgumentException($"trial id '{repeated.Key}' appears {repeated.Count()} times", nameof(trials));
     }
 
+    /// <summary>A forked sweep names its origin and brings its own weights.</summary>
+    public static void ForkFits(SweepRecord sweep, WarmStart warmStart)
+    {
+        ArgumentNullException.ThrowIfNull(sweep);
+        ArgumentNullException.ThrowIfNull(warmStart);
+        if (sweep.ForkedFrom is null) throw new ArgumentException($"sweep '{sweep.Id}' has no origin (ForkedFrom)", nameof(sweep));
+        if (warmStart.SweepId != sweep.Id)
+            throw new ArgumentException($"the warm start is for sweep '{warmStart.SweepId}', not '{sweep.Id}'", nameof(warmStart));
+        if (warmStart.Weights is not { Length: > 0 }) throw new ArgumentException("the warm start has no weights", nameof(warmStart));
+    }
+
     public static void PositiveLease(TimeSpan lease)
     {
         if (lease <= TimeSpan.Zero)

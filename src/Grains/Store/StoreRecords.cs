@@ -4,10 +4,11 @@ using AeGrid.Grains.Placement;
 namespace AeGrid.Grains.Store;
 
 /// <summary>A sweep as stored: its spec text (YAML or JSON, as submitted) is the source of truth for its settings.
-/// Device is the spec's `device:`, kept in a column (and copied to each trial) for the autoscaler and dashboards.</summary>
+/// Device is the spec's `device:`, kept in a column (and copied to each trial) for the autoscaler and dashboards.
+/// ForkedFrom is set for a sweep `aegrid sweep fork` made; its starting weights are its <see cref="WarmStart"/>.</summary>
 public sealed record SweepRecord(
     string Id, string Name, SweepState State, string SpecText, string Metric, bool Maximize,
-    DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, DeviceDemand Device = DeviceDemand.Any);
+    DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, DeviceDemand Device = DeviceDemand.Any, SweepOrigin? ForkedFrom = null);
 
 public sealed record TrialRecord(
     string TrialId, string SweepId, int Number, Hyperparameters Parameters, TrialStatus Status,
@@ -39,6 +40,12 @@ public enum ExploitResult { Applied, AlreadyApplied, NotCurrent, NoSnapshot }
 /// <summary>A stored exploit: a trial's lineage step.</summary>
 public sealed record ExploitRecord(string SweepId, string TrialId, string DonorId, int Epoch,
     Hyperparameters OldParameters, Hyperparameters NewParameters, DateTimeOffset ExploitedAt);
+
+/// <summary>
+/// The weights a forked sweep's trials start from (TorchSharp's module format), copied from the source trial when the
+/// sweep was forked: <see cref="SourceEpoch"/> epochs of its training. Owned by the forked sweep, deleted with it.
+/// </summary>
+public sealed record WarmStart(string SweepId, int SourceEpoch, byte[] Weights, DateTimeOffset CreatedAt);
 
 /// <summary>A kept model's weights in TorchSharp's module format.</summary>
 public sealed record StoredModel(string TrialId, byte[] Weights, DateTimeOffset CreatedAt);

@@ -3,33 +3,75 @@ namespace AeGrid.Grains.Sweeps;
 /// <summary>
 /// Reads a sweep file's `space:` mapping: each hyperparameter maps to a list of values (a categorical choice, grid or
 /// random) or one distribution: {uniform: [lo, hi]}, {loguniform: [lo, hi]}, {int: [lo, hi]} (inclusive) or
-/// {choice: [a, b, …]}. Whether the search kind allows it is checked by <see cref="SweepSpecParser"/>.
+/// {choice: [a, b, …]}. `architecture:` may instead map each architecture to its own sub-space (a conditional space:
+/// `architecture: {linear: {}, denoise-mlp: {hidden_sizes: [[256]]}}`), whose entries are read the same way.
+/// Whether the search kind allows it is checked by <see cref="SweepSpecParser"/>.
 /// </summary>
 internal static class SearchSpaceParser
 {
     private const string SpaceKey = "space";
     private static readonly string[] DistributionNames = ["uniform", "loguniform", "int", "choice"];
 
-    /// <summary>A dimension with the entry it came from, so later checks can point at it.</summary>
-    public sealed record ParsedDimension(SearchDimension Dimension, SpecEntry Entry)
-    {
-        public string Key => $"{SpaceKey}.{Dimension.Parameter}";
-    }
+    /// <summary>A dimension with the entry it came from and its dotted key, so later checks can point at it.
+    /// A conditional `architecture:` carries its architectures' parsed sub-spaces in <see cref="Branches"/>.</summary>
+    public sealed record ParsedDimension(SearchDimension Dimension, SpecEntry Entry, string Key,
+        IReadOnlyList<ParsedBranch>? Branches = null);
 
-    public static IReadOnlyList<ParsedDimension> Parse(SpecNode node, SpecValueReader reader)
+    /// <summary>One architecture of a conditional space: its key entry and its sub-space's dimensions.</summary>
+    public sealed record ParsedBranch(string Architecture, SpecEntry Entry, string Key, IReadOnlyList<ParsedDimension> Dimensions);
+
+    public static IReadOnlyList<ParsedDimension> Parse(SpecNode node, SpecValueReader reader) =>
+        Dimensions(node, SpaceKey, reader, conditionalAllowed: true);
+
+    private static List<ParsedDimension> Dimensions(SpecNode node, string parentKey, SpecValueReader reader, bool conditionalAllowed)
     {
-        var mapping = reader.Mapping(node, SpaceKey, "a mapping from hyperparameter names to lists or distributions");
+        var mapping = reader.Mapping(node, parentKey, "a mapping from hyperparameter names to lists or distributions");
         var dimensions = new List<ParsedDimension>();
-        foreach (var entry in reader.Entries(mapping, SpaceKey))
+        foreach (var entry in reader.Entries(mapping, parentKey))
         {
             var name = entry.Key.Text;
-            var key = $"{SpaceKey}.{name}";
+            var key = $"{parentKey}.{name}";
             var definition = HyperparameterCatalog.Find(name)
                 ?? throw reader.Error(entry.Key, key, KeySpelling.UnknownKey(name, HyperparameterCatalog.Names));
-            dimensions.Add(new ParsedDimension(Dimension(definition, entry.Value, key, reader), entry));
+            if (name == HyperparameterCatalog.Architecture && !conditionalAllowed)
+                throw reader.Error(entry.Key, key, "an architecture's sub-space cannot name architecture again");
+            if (name == HyperparameterCatalog.Architecture && IsConditional(entry.Value)) dimensions.Add(Conditional(entry, key, reader));
+            else dimensions.Add(new ParsedDimension(Dimension(definition, entry.Value, key, reader), entry, key));
         }
         return dimensions;
     }
+
+    /// <summary>A mapping that is not one distribution ({choice: […]}) maps architectures to sub-spaces.</summary>
+    private static bool IsConditional(SpecNode node) =>
+        node is SpecMapping mapping && !(mapping.Entries.Length == 1 && DistributionNames.Contains(mapping.Entries[0].Key.Text));
+
+    private static ParsedDimension Conditional(SpecEntry entry, string key, SpecValueReader reader)
+    {
+        var architectures = (SpecMapping)entry.Value;
+        if (architectures.Entries.Length == 0)
+            throw reader.Error(architectures, key, "needs at least one architecture mapped to its sub-space, like {linear: {}}");
+        var branches = new List<ParsedBranch>();
+        foreach (var branch in reader.Entries(architectures, key))
+        {
+            var architecture = branch.Key.Text;
+            var branchKey = $"{key}.{architecture}";
+            if (string.IsNullOrWhiteSpace(architecture)) throw reader.Error(branch.Key, branchKey, "an architecture name must not be empty");
+            var subSpace = branch.Value is SpecScalar { IsNull: true }
+                ? []
+                : branch.Value is SpecMapping
+                    ? Dimensions(branch.Value, branchKey, reader, conditionalAllowed: false)
+                    : throw reader.Error(branch.Value, branchKey,
+                        $"expected {architecture}'s sub-space: a mapping like {{noise_factor: {{uniform: [0.2, 0.7]}}}}, or {{}} for none; got {branch.Value.Describe()}");
+            branches.Add(new ParsedBranch(architecture, branch, branchKey, subSpace));
+        }
+        var dimension = new ConditionalDimension(HyperparameterCatalog.Architecture, new ValueList<ArchitectureBranch>(
+            branches.Select(b => new ArchitectureBranch(b.Architecture, new ValueList<SearchDimension>(b.Dimensions.Select(d => d.Dimension))))));
+        return new ParsedDimension(dimension, entry, key, branches);
+    }
+
+    /// <summary>Every dimension with its key, the architectures' sub-space dimensions after the conditional one.</summary>
+    public static IEnumerable<ParsedDimension> Flatten(IEnumerable<ParsedDimension> space) =>
+        space.SelectMany(d => d.Branches is null ? [d] : new[] { d }.Concat(d.Branches.SelectMany(b => b.Dimensions)));
 
     private static SearchDimension Dimension(HyperparameterDefinition definition, SpecNode node, string key, SpecValueReader reader)
     {

@@ -10,7 +10,7 @@ namespace AeGrid.Grains.Sweeps;
 
 /// <summary>Clients' entry point: creates sweeps from their files and answers lookups across sweeps. Stateless.</summary>
 [StatelessWorker]
-public sealed class SweepDirectoryGrain(ITrialStore store, IOptions<DatasetAccessOptions> datasetAccess) : Grain, ISweepDirectoryGrain
+public sealed partial class SweepDirectoryGrain(ITrialStore store, IOptions<DatasetAccessOptions> datasetAccess) : Grain, ISweepDirectoryGrain
 {
     public async Task<string> Submit(string specText, string sourceName)
     {
@@ -29,13 +29,20 @@ public sealed class SweepDirectoryGrain(ITrialStore store, IOptions<DatasetAcces
             throw new AeGridRequestException(e.Message);
         }
 
+        return await CreateAndStartAsync(spec, specText, origin: null, weights: null);
+    }
+
+    /// <summary>Creates the sweep with its first trials (and a fork's warm start, in the same transaction), then starts it.</summary>
+    private async Task<string> CreateAndStartAsync(SweepSpec spec, string specText, SweepOrigin? origin, (int Epoch, byte[] Weights)? weights)
+    {
         var id = $"{spec.Name}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant()}";
         var trials = SamplerFactory.Create(spec).NextTrials(id, [], spec.InitialTrialCount);
         var record = new SweepRecord(id, spec.Name, SweepState.Running, specText, spec.Metric, spec.Maximize,
-            DateTimeOffset.UtcNow, null, spec.Device);
+            DateTimeOffset.UtcNow, null, spec.Device, origin);
         try
         {
-            await store.CreateSweepAsync(record, trials);
+            if (weights is { } warm) await store.CreateForkedSweepAsync(record, trials, new WarmStart(id, warm.Epoch, warm.Weights, record.CreatedAt));
+            else await store.CreateSweepAsync(record, trials);
         }
         catch (DuplicateSweepException e)
         {
@@ -70,9 +77,28 @@ public sealed class SweepDirectoryGrain(ITrialStore store, IOptions<DatasetAcces
                 CreatedAt = sweep.CreatedAt,
                 FinishedAt = sweep.FinishedAt,
                 EpochsRedone = await store.CountRedoneEpochsAsync(sweep.Id),
+                TrialsToPropose = await TrialsToProposeAsync(sweep, trials.Count),
+                ForkedFrom = sweep.ForkedFrom,
             });
         }
         return summaries.ToImmutable();
+    }
+
+    /// <summary>A running TPE sweep's trials not proposed yet (its budget less those created); 0 for any other sweep.</summary>
+    private async Task<int> TrialsToProposeAsync(SweepRecord sweep, int created)
+    {
+        if (sweep.State != SweepState.Running) return 0;
+        SweepSpec spec;
+        try
+        {
+            spec = SweepSpecParser.Parse(sweep.SpecText, sweep.Name);
+        }
+        catch (SweepSpecException)
+        {
+            return 0; // its grain says why when it activates; a listing shows what the rows hold
+        }
+        if (spec.Search != SearchKind.Tpe) return 0;
+        return Math.Max(0, (await store.GetTrialBudgetAsync(sweep.Id) ?? spec.Trials!.Value) - created);
     }
 
     public async Task<ModelArtifact> GetModel(string trialId)

@@ -17,8 +17,9 @@ public sealed partial class SweepGrain
         var epochs = await store.GetEpochsAsync(trialId);
         var attempts = await store.GetAttemptsAsync(trialId);
         var redone = await store.CountRedoneEpochsOfTrialAsync(trialId);
+        var origin = (await store.GetSweepAsync(SweepId))?.ForkedFrom;
         return new TrialEpochHistory(trial.TrialId, trial.Status, trial.Parameters, [.. epochs],
-            [.. attempts.Select(a => new AttemptSummary(a.Attempt, a.Silo, a.StartedAt, a.EndedAt, a.Outcome))], redone)
+            [.. attempts.Select(a => new AttemptSummary(a.Attempt, a.Silo, a.StartedAt, a.EndedAt, a.Outcome))], redone, origin)
         {
             Exploits = [.. (await LineageAsync())[trialId]],
         };

@@ -21,6 +21,7 @@ public sealed partial class SweepGrain
             // Read-only session: the process training the sweep reports to its own grain, not to this one; only the store
             // tells us what changed (a `sweep watch` here polls until the sweep ends).
             _sweep = await store.GetSweepAsync(SweepId) ?? _sweep;
+            await LoadBudgetAsync(CancellationToken.None);
             await RefreshTrialsAsync(CancellationToken.None);
             await LoadMissingEpochsAsync();
         }
@@ -63,6 +64,8 @@ public sealed partial class SweepGrain
         TrialsByStatus = _trials.Values.GroupBy(v => v.Record.Status).ToImmutableDictionary(g => g.Key, g => g.Count()),
         CreatedAt = _sweep.CreatedAt,
         FinishedAt = _sweep.FinishedAt,
+        TrialsToPropose = TrialsToPropose,
+        ForkedFrom = _sweep.ForkedFrom,
     };
 
     public async Task<ImmutableArray<LeaderboardEntry>> GetLeaderboard(int top, string? metric)

@@ -63,6 +63,7 @@ public sealed partial class SweepGrain(
         _spec = SweepSpecParser.Parse(sweep.SpecText, sweep.Name);
         _pruner = PrunerFactory.Create(_spec);
         _pbt = _spec.Pbt is null ? null : new PbtScheduler(_spec);
+        await LoadBudgetAsync(cancellationToken);
         await RefreshTrialsAsync(cancellationToken);
         foreach (var view in _trials.Values.Where(v => v.Record.EpochsCompleted > 0))
             view.Epochs.AddRange(await store.GetEpochsAsync(view.Record.TrialId, cancellationToken));
@@ -111,7 +112,7 @@ public sealed partial class SweepGrain(
         await RecoverTrialsOfLostSilosAsync(ct);
         await ExpireLeasesAsync(ct);
         await AdmitAsync(ct);
-        if (_trials.Values.All(v => v.Record.Status.IsFinal())) await FinishAsync(SweepState.Completed);
+        if (_trials.Values.All(v => v.Record.Status.IsFinal()) && TrialsToPropose == 0) await FinishAsync(SweepState.Completed);
     }
 
     /// <summary>
@@ -171,10 +172,16 @@ public sealed partial class SweepGrain(
 
     async Task AdmitAsync(CancellationToken ct)
     {
-        var pending = _trials.Values.Where(v => v.Record.Status == TrialStatus.Pending).OrderBy(v => v.Record.Number).ToList();
-        if (pending.Count == 0) return;
+        var pending = PendingTrials();
+        if (pending.Count == 0 && TrialsToPropose == 0) return;
         int free = await FreeSlotsAsync(ct);
         if (free <= 0) return;
+        if (free > pending.Count && TrialsToPropose > 0)
+        {
+            // Just enough for the free slots, each proposal seeing the latest results: never a batch that waits for others.
+            await ProposeAsync(free - pending.Count, ct);
+            pending = PendingTrials();
+        }
 
         RequestContext.Set(TrainingSlotPlacement.DeviceKindKey, _spec.Device.ToWire());
         var admitted = pending.Take(free).ToList();
@@ -196,6 +203,9 @@ public sealed partial class SweepGrain(
         RequestContext.Remove(TrainingSlotPlacement.DeviceKindKey);
         _refreshRequested = true; // attempts, silos and statuses changed in the store
     }
+
+    List<TrialView> PendingTrials() =>
+        _trials.Values.Where(v => v.Record.Status == TrialStatus.Pending).OrderBy(v => v.Record.Number).ToList();
 
     async Task<int> FreeSlotsAsync(CancellationToken ct)
     {
@@ -276,6 +286,7 @@ public sealed partial class SweepGrain(
         // The bound is the silo's to keep: a client may not send what the CLI would refuse.
         if (SweepSpecParser.ExtendProblem(trials) is { } problem) throw new AeGridRequestException($"extend: {problem}");
         await RefreshTrialsAsync(CancellationToken.None);
+        if (ProposesLazily) return await ExtendBudgetAsync(trials);
         var existing = _trials.Values.Select(v => v.Config).ToList();
         var added = SamplerFactory.Create(_spec).NextTrials(SweepId, existing, trials);
         if (added.Count == 0)

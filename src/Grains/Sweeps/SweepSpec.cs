@@ -2,7 +2,7 @@ using AeGrid.Grains.Placement;
 
 namespace AeGrid.Grains.Sweeps;
 
-public enum SearchKind { Grid, Random, Pbt }
+public enum SearchKind { Grid, Random, Tpe, Pbt }
 
 /// <summary>
 /// A parsed, validated sweep file. It never crosses the wire: the spec TEXT is what the client sends and the
@@ -18,8 +18,11 @@ public sealed record SweepSpec
     /// <summary>True when bigger is better (`mode: max`); minimised otherwise.</summary>
     public required bool Maximize { get; init; }
     public required SearchKind Search { get; init; }
-    /// <summary>Random search: trials created at the start (pbt: the population). Null for a grid, whose size decides.</summary>
+    /// <summary>Random search: trials created at the start; TPE: the budget of trials, proposed as slots free up; pbt: the
+    /// population. Null for a grid, whose size decides.</summary>
     public int? Trials { get; init; }
+    /// <summary>The TPE sampler's settings (`tpe:`); null unless `search: tpe`.</summary>
+    public TpeOptions? Tpe { get; init; }
     /// <summary>Seeds the random sampler, and is every trial's training seed unless `seed` is in <see cref="Space"/>.</summary>
     public required long Seed { get; init; }
     /// <summary>How many of the best trials' models are kept when the sweep ends.</summary>
@@ -38,14 +41,39 @@ public sealed record SweepSpec
     /// <summary>`search: pbt`'s settings (<see cref="PbtSpec"/>); null for other searches.</summary>
     public PbtSpec? Pbt { get; init; }
 
-    /// <summary>The number of grid points: the product of the list lengths (1 for an empty space). Null for random search.</summary>
-    public long? GridSize => Search == SearchKind.Grid
-        ? Space.Aggregate(1L, (product, dimension) => product * ((CategoricalDimension)dimension).Choices.Count)
-        : null;
+    /// <summary>The number of grid points: the product of the dimensions' sizes (1 for an empty space), where a conditional
+    /// `architecture:` counts the sum over its architectures of their sub-grids. Null unless a grid search.</summary>
+    public long? GridSize => Search == SearchKind.Grid ? GridSizeOf(Space) : null;
 
-    /// <summary>Trials to create when the sweep starts: the whole grid, or <see cref="Trials"/> random draws.</summary>
-    public int InitialTrialCount => Search == SearchKind.Grid ? (int)GridSize!.Value : Trials!.Value;
+    /// <summary>Trials to create when the sweep starts: the whole grid, or <see cref="Trials"/> random draws. None for TPE,
+    /// which proposes each trial when a slot is free for it, from the results so far.</summary>
+    public int InitialTrialCount => Search switch
+    {
+        SearchKind.Grid => (int)GridSize!.Value,
+        SearchKind.Tpe => 0,
+        _ => Trials!.Value,
+    };
+
+    /// <summary>How many grid points <paramref name="space"/> has (lists only). Saturates at <see cref="long.MaxValue"/>
+    /// rather than wrapping: sub-spaces of long lists can multiply past it, and the parser must still see "too many".</summary>
+    public static long GridSizeOf(IEnumerable<SearchDimension> space) =>
+        space.Aggregate(1L, (product, dimension) => Saturating(product, dimension switch
+        {
+            CategoricalDimension categorical => categorical.Choices.Count,
+            ConditionalDimension conditional => conditional.Branches.Aggregate(0L, (sum, b) =>
+                Math.Min(long.MaxValue - sum, GridSizeOf(b.Space)) + sum),
+            _ => throw new InvalidOperationException($"{dimension.Parameter} is not a list; a grid has lists only"),
+        }));
+
+    private static long Saturating(long product, long size) => size != 0 && product > long.MaxValue / size ? long.MaxValue : product * size;
 }
 
 /// <summary>A hyperparameter every trial of the sweep shares.</summary>
 public sealed record FixedParameter(string Parameter, ParameterValue Value);
+
+/// <summary>`tpe:` settings, Optuna's defaults: 10 random start-up trials, then the best of 24 candidates.</summary>
+public sealed record TpeOptions(int StartupTrials = TpeOptions.DefaultStartupTrials, int Candidates = TpeOptions.DefaultCandidates)
+{
+    public const int DefaultStartupTrials = 10;
+    public const int DefaultCandidates = 24;
+}

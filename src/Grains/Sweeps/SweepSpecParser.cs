@@ -29,7 +29,7 @@ public static partial class SweepSpecParser
     public const string DefaultMetric = "test_mse";
 
     private static readonly string[] SettingKeys =
-        ["name", "metric", "mode", "search", "trials", "keep_best", "max_attempts", "pruner", "checkpoint_every_batches", "space", "device", "pbt"];
+        ["name", "metric", "mode", "search", "trials", "keep_best", "max_attempts", "pruner", "checkpoint_every_batches", "space", "device", "tpe", "pbt"];
     private static readonly string[] TopLevelKeys = [.. SettingKeys, .. HyperparameterCatalog.Names];
 
     /// <summary>Why `extend` cannot add <paramref name="trials"/> trials, or null when it can.</summary>
@@ -58,7 +58,7 @@ public static partial class SweepSpecParser
     }
 
     /// <summary>One parse: the settings read so far and where each hyperparameter was given.</summary>
-    private sealed class Reading(SpecValueReader reader, SpecMapping top, DataRoots? dataRoots)
+    private sealed partial class Reading(SpecValueReader reader, SpecMapping top, DataRoots? dataRoots)
     {
         private string? name;
         private string metric = DefaultMetric;
@@ -67,6 +67,8 @@ public static partial class SweepSpecParser
         private SpecNode? searchNode;
         private int? trials;
         private SpecNode? trialsNode;
+        private TpeOptions? tpeOptions;
+        private SpecNode? tpeNode;
         private int keepBest = DefaultKeepBest;
         private int maxAttempts = DefaultMaxAttempts;
         private PrunerSpec pruner = new NoPrunerSpec();
@@ -81,6 +83,8 @@ public static partial class SweepSpecParser
         private PbtSpec? pbt;
         /// <summary>Where each hyperparameter was given (its value node and key), for errors found later.</summary>
         private readonly Dictionary<string, (SpecNode Node, string Key)> locations = [];
+        /// <summary>Where each architecture's own sub-space gives a hyperparameter: (architecture, parameter) → node and key.</summary>
+        private readonly Dictionary<(string Architecture, string Parameter), (SpecNode Node, string Key)> branchLocations = [];
 
         public SweepSpec Run()
         {
@@ -95,6 +99,7 @@ public static partial class SweepSpecParser
                 Maximize = maximize,
                 Search = search,
                 Trials = trials,
+                Tpe = search == SearchKind.Tpe ? tpeOptions ?? new TpeOptions() : null,
                 Seed = seed,
                 KeepBest = keepBest,
                 MaxAttempts = maxAttempts,
@@ -114,12 +119,17 @@ public static partial class SweepSpecParser
         /// <summary>Every dataset the sweep names must be one this silo may read (see <see cref="DataRoots"/>).</summary>
         private void CheckDatasets(SweepSpec spec)
         {
-            if (dataRoots is null || !locations.TryGetValue(HyperparameterCatalog.Dataset, out var given)) return;
-            var named = spec.Fixed.Where(f => f.Parameter == HyperparameterCatalog.Dataset).Select(f => f.Value)
-                .Concat(spec.Space.OfType<CategoricalDimension>().Where(d => d.Parameter == HyperparameterCatalog.Dataset).SelectMany(d => d.Choices));
-            foreach (var value in named.OfType<TextValue>())
-                if (dataRoots.Problem(value.Value) is { } problem) throw reader.Error(given.Node, given.Key, problem);
+            if (dataRoots is null) return;
+            var named = spec.Fixed.Where(f => f.Parameter == HyperparameterCatalog.Dataset)
+                .Select(f => (f.Value, locations[HyperparameterCatalog.Dataset]))
+                .Concat(SearchSpaceParser.Flatten(space).Where(d => d.Dimension is CategoricalDimension { Parameter: HyperparameterCatalog.Dataset })
+                    .SelectMany(d => ((CategoricalDimension)d.Dimension).Choices.Select(c => (c, ((SpecNode)d.Entry.Value, d.Key)))));
+            foreach (var (value, (node, key)) in named)
+                if (value is TextValue text && dataRoots.Problem(text.Value) is { } problem) throw reader.Error(node, key, problem);
         }
+
+        /// <summary>A value as an error quotes it: a file may hold megabytes in one scalar, a message one short line.</summary>
+        private static string Short(string text) => text.Length <= 60 ? text : text[..57] + "...";
 
         private void ReadTopLevel(SpecEntry entry)
         {
@@ -130,20 +140,20 @@ public static partial class SweepSpecParser
                     var text = reader.Text(value, key);
                     name = NamePattern().IsMatch(text)
                         ? text
-                        : throw reader.Error(value, key, $"must be 1 to 64 of a-z, 0-9, '.', '_', '-', got '{text}'");
+                        : throw reader.Error(value, key, $"must be 1 to 64 of a-z, 0-9, '.', '_', '-', got '{Short(text)}'");
                     break;
                 case "metric":
                     var metricName = reader.Text(value, key);
                     metric = EpochReport.MetricNames.Contains(metricName)
                         ? metricName
-                        : throw reader.Error(value, key, $"unknown metric '{metricName}'; expected one of {string.Join(", ", EpochReport.MetricNames)}");
+                        : throw reader.Error(value, key, $"unknown metric '{Short(metricName)}'; expected one of {string.Join(", ", EpochReport.MetricNames)}");
                     break;
                 case "mode":
                     maximize = reader.Text(value, key) switch
                     {
                         "min" => false,
                         "max" => true,
-                        var other => throw reader.Error(value, key, $"expected min or max, got '{other}'"),
+                        var other => throw reader.Error(value, key, $"expected min or max, got '{Short(other)}'"),
                     };
                     break;
                 case "search":
@@ -152,8 +162,9 @@ public static partial class SweepSpecParser
                     {
                         "grid" => SearchKind.Grid,
                         "random" => SearchKind.Random,
+                        "tpe" => SearchKind.Tpe,
                         "pbt" => SearchKind.Pbt,
-                        var other => throw reader.Error(value, key, $"expected grid, random or pbt, got '{other}'"),
+                        var other => throw reader.Error(value, key, $"expected grid, random, tpe or pbt, got '{Short(other)}'"),
                     };
                     break;
                 case "trials":
@@ -176,7 +187,11 @@ public static partial class SweepSpecParser
                 case "device":
                     var deviceName = reader.Text(value, key);
                     device = DeviceDemands.TryParse(deviceName)
-                        ?? throw reader.Error(value, key, $"expected {string.Join(", ", DeviceDemands.Names)}, got '{deviceName}'");
+                        ?? throw reader.Error(value, key, $"expected {string.Join(", ", DeviceDemands.Names)}, got '{Short(deviceName)}'");
+                    break;
+                case "tpe":
+                    tpeNode = value;
+                    tpeOptions = TpeOptionsParser.Parse(value, reader);
                     break;
                 case "pbt":
                     pbtNode = value;
@@ -197,56 +212,15 @@ public static partial class SweepSpecParser
             }
         }
 
-        private void CheckSpace()
-        {
-            foreach (var dimension in space)
-            {
-                var parameter = dimension.Dimension.Parameter;
-                if (locations.TryGetValue(parameter, out var given))
-                    throw reader.Error(dimension.Entry.Key, dimension.Key,
-                        $"{parameter} is also given at the top level (line {given.Node.Line}); give it in one place");
-                locations[parameter] = (dimension.Entry.Value, dimension.Key);
-            }
-
-            if (!locations.ContainsKey(HyperparameterCatalog.Architecture))
-                throw reader.Error(top, HyperparameterCatalog.Architecture,
-                    "required: give one at the top level (architecture: linear) or several in space (architecture: [linear, deep-mlp])");
-
-            if (search is SearchKind.Random or SearchKind.Pbt)
-            {
-                if (trials is null)
-                    throw reader.Error(searchNode ?? top, "trials", search == SearchKind.Pbt
-                        ? "pbt search needs a population size: trials: N"
-                        : "random search needs a trial count: trials: N");
-                return;
-            }
-
-            if (trialsNode is not null)
-                throw reader.Error(trialsNode, "trials",
-                    "a grid search runs every combination, so it takes no trial count; remove trials, or use search: random");
-            foreach (var dimension in space.Where(d => d.Dimension is not CategoricalDimension))
-                throw reader.Error(dimension.Entry.Value, dimension.Key, "grid search needs lists; use search: random for distributions");
-
-            long size = 1;
-            foreach (var dimension in space)
-            {
-                size *= ((CategoricalDimension)dimension.Dimension).Choices.Count;
-                if (size > MaxGridSize)
-                    throw reader.Error(spaceNode!, "space",
-                        $"the grid has more than {MaxGridSize:N0} trials ({Describe(space)}); narrow it, or use search: random with trials: N");
-            }
-        }
-
-        private static string Describe(IEnumerable<SearchSpaceParser.ParsedDimension> dimensions) =>
-            string.Join(" × ", dimensions.Select(d => $"{((CategoricalDimension)d.Dimension).Choices.Count} {d.Dimension.Parameter}"));
-
         /// <summary>
         /// Builds every trial the sweep starts with and puts it through the Models' validation, so a bad value fails
-        /// here with its line rather than later on a silo. An error in a varied parameter names the trial.
+        /// here with its line rather than later on a silo. An error in a varied parameter names the trial. TPE creates
+        /// no trial up front: its random start-up draws are checked instead (each sub-space was checked on its own).
         /// </summary>
         private void ValidateTrials(SweepSpec spec)
         {
-            var initial = SamplerFactory.Create(spec).Next([], spec.InitialTrialCount);
+            var count = spec.Search == SearchKind.Tpe ? Math.Min(spec.Trials!.Value, Math.Max(1, spec.Tpe!.StartupTrials)) : spec.InitialTrialCount;
+            var initial = SamplerFactory.Create(spec).Next([], count);
             for (var number = 0; number < initial.Count; number++)
             {
                 try
@@ -255,20 +229,26 @@ public static partial class SweepSpecParser
                 }
                 catch (InvalidHyperparameterException e)
                 {
-                    var (node, key) = locations.TryGetValue(e.Parameter, out var given)
-                        ? given
-                        : locations[HyperparameterCatalog.Architecture];
+                    var (node, key) = branchLocations.TryGetValue((initial[number].Architecture, e.Parameter), out var inBranch)
+                        ? inBranch
+                        : locations.TryGetValue(e.Parameter, out var given)
+                            ? given
+                            : locations[HyperparameterCatalog.Architecture];
                     var problem = e.Message.StartsWith($"{e.Parameter}: ", StringComparison.Ordinal)
                         ? e.Message[(e.Parameter.Length + 2)..]
                         : e.Message;
-                    if (!locations.ContainsKey(e.Parameter)) problem = $"{e.Parameter}: {problem}";
-                    if (spec.Space.Count > 0) problem += $" (trial {number}: {TrialLabel(spec, initial[number])})";
+                    if (!locations.ContainsKey(e.Parameter) && !branchLocations.ContainsKey((initial[number].Architecture, e.Parameter)))
+                        problem = $"{e.Parameter}: {problem}";
+                    if (spec.Space.Count > 0) problem += $" (trial {number}: {TrialLabel(initial[number])})";
                     throw reader.Error(node, key, problem);
                 }
             }
         }
 
-        private static string TrialLabel(SweepSpec spec, Hyperparameters trial) =>
-            string.Join(", ", spec.Space.Select(d => $"{d.Parameter}={HyperparameterCatalog.Get(d.Parameter).Get(trial)}"));
+        private string TrialLabel(Hyperparameters trial) =>
+            string.Join(", ", SearchSpaceParser.Flatten(space).Select(d => d.Dimension.Parameter).Distinct()
+                .Select(p => (p, Value: HyperparameterCatalog.Get(p).Get(trial)))
+                .Where(p => p.Value is not null)
+                .Select(p => $"{p.p}={p.Value}"));
     }
 }

@@ -168,11 +168,14 @@ public sealed partial class TrialGrain(
             var training = TrialConfigMapping.ToTrainingConfig(config.Parameters).WithDefaults();
             training.Validate();
             var resume = await RetryStoreAsync(() => store.LoadCheckpointAsync(config.TrialId));
+            // A forked sweep's trial starts from its source's weights; once it has a checkpoint of its own, it resumes from that.
+            var warmStart = resume is null ? await RetryStoreAsync(() => store.GetWarmStartAsync(config.SweepId)) : null;
             var options = new TrainingOptions
             {
                 Device = _options.DeviceKind == "cuda" ? "cuda" : "cpu",
                 Threads = _options.EffectiveThreads,
                 CheckpointEveryBatches = checkpointEveryBatches,
+                InitialWeights = warmStart?.Weights,
             };
             var checkpoint = resume is null ? null : new Checkpoint(resume.Epoch, resume.Batch, resume.Bytes);
             // Training is synchronous and long: it runs on the thread pool, never on the grain scheduler.

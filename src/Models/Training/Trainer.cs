@@ -16,7 +16,7 @@ public static class Trainer
     /// <see cref="ITrainingObserver.OnCheckpoint"/> and ends with <see cref="TrainingOutcome.Paused"/>.
     /// </remarks>
     /// <exception cref="InvalidHyperparameterException">Before any training, for a bad config.</exception>
-    /// <exception cref="CheckpointFormatException">The resume checkpoint is unusable or made for another model.</exception>
+    /// <exception cref="CheckpointFormatException">The resume checkpoint (or <see cref="TrainingOptions.InitialWeights"/>) is unusable or made for another model.</exception>
     public static TrainingResult Run(TrainingConfig config, Dataset data, TrainingOptions options, Checkpoint? resume,
         ITrainingObserver observer, CancellationToken cancel, CancellationToken pause = default)
     {
@@ -26,7 +26,7 @@ public static class Trainer
             throw new ArgumentOutOfRangeException(nameof(options), options.CheckpointEveryBatches,
                 $"checkpoint_every_batches: must be positive, got {options.CheckpointEveryBatches}");
         var device = ComputeDevice.Select(options);
-        using var session = TrainingSession.Start(filled, data, device, resume);
+        using var session = TrainingSession.Start(filled, data, device, resume, options.InitialWeights);
         return session.Train(options, observer, cancel, pause);
     }
 

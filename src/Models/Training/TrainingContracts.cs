@@ -37,6 +37,9 @@ public sealed record TrainingOptions
     public int? Threads { get; init; }
     /// <summary>Also checkpoint inside an epoch every N batches (null: only at epoch ends).</summary>
     public int? CheckpointEveryBatches { get; init; }
+    /// <summary>Weights to start from instead of seeded initialisation (TorchSharp's module format, as <see cref="ModelFiles"/>
+    /// writes them), with a fresh optimiser and epochs counted from 0; ignored when resuming from a checkpoint.</summary>
+    public byte[]? InitialWeights { get; init; }
 }
 
 public sealed record TrainingResult(TrainingOutcome Outcome, IReadOnlyList<EpochMetrics> Epochs, string? Message);

@@ -38,7 +38,8 @@ internal sealed class TrainingSession : IDisposable
     int BatchesPerEpoch => (TrainCount + BatchSize - 1) / BatchSize;
 
     /// <param name="config">Defaults filled and validated.</param>
-    public static TrainingSession Start(TrainingConfig config, Dataset dataset, Device device, Checkpoint? resume)
+    /// <param name="initialWeights">A fresh start's weights (a warm start); null for seeded initialisation.</param>
+    public static TrainingSession Start(TrainingConfig config, Dataset dataset, Device device, Checkpoint? resume, byte[]? initialWeights = null)
     {
         var contents = resume is null ? null : CheckpointFormat.Read(resume, config.ShapeDescription());
         var model = ArchitectureRegistry.Get(config.Architecture).Create(config);
@@ -46,11 +47,7 @@ internal sealed class TrainingSession : IDisposable
         ParameterOptimizer? optimizer = null;
         try
         {
-            if (contents is null)
-            {
-                using var generator = Seeds.Initialisation(config.Seed);
-                model.InitializeParameters(generator);
-            }
+            if (contents is null) ModelInitialisation.Apply(model, config, initialWeights);
             else TrainedModel.LoadState(model, contents.ModelState, "checkpoint", config);
             model.to(device);
             model.train();

@@ -39,6 +39,18 @@ public sealed class SweepProgressTests
     }
 
     [Fact]
+    public void A_tpe_sweeps_trials_still_to_propose_count_in_the_totals_and_the_epochs_left()
+    {
+        var proposed = Status(maximize: false, Trial(0, TrialStatus.Completed, epochs: 2, value: 0.05), Trial(1, TrialStatus.Running, epochs: 1, value: 0.08));
+        var status = proposed with { Sweep = proposed.Sweep with { TrialsToPropose = 3 } };
+
+        Assert.Equal(5, status.Sweep.TotalTrials);
+        Assert.Equal("1 running, 1 completed, 3 to propose of 5", SweepDisplay.CountsLine(status.Sweep));
+        // 1 left for the running trial, 2 planned for each of the 3 to come.
+        Assert.Equal((3, 7), SweepProgress.Epochs(status));
+    }
+
+    [Fact]
     public void Nothing_finished_yet_says_so_by_leaving_out_what_is_not_known()
     {
         var status = Status(maximize: false, Trial(0, TrialStatus.Pending, epochs: 0, value: null));

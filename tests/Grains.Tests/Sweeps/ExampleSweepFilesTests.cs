@@ -90,7 +90,8 @@ public sealed class ExampleSweepFilesTests
         SweepSpecParser.Parse(File.ReadAllText(Path.Combine(ExamplesDirectory, file)), file);
 
     private static IReadOnlyList<Hyperparameters> Trials(SweepSpec spec) =>
-        SamplerFactory.Create(spec).Next([], spec.InitialTrialCount);
+        // A TPE sweep creates none up front; its start-up draws stand for its trials.
+        SamplerFactory.Create(spec).Next([], spec.Search == SearchKind.Tpe ? spec.Trials!.Value : spec.InitialTrialCount);
 
     /// <summary>Normalises expected JSON to the canonical key order, so the table above can list keys as the tutorials do.</summary>
     private static string Json(string json) => HyperparametersJson.Serialize(HyperparametersJson.Deserialize(json));

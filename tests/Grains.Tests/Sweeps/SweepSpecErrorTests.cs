@@ -174,7 +174,7 @@ public sealed class SweepSpecErrorTests
     {
         SpecText.Error("name: x\narchitecture: linear\nmetric: mse\n", 3, "metric", "unknown metric 'mse'; expected one of test_mse, train_mse");
         SpecText.Error("name: x\narchitecture: linear\nmode: maximise\n", 3, "mode", "expected min or max, got 'maximise'");
-        SpecText.Error("name: x\narchitecture: linear\nsearch: bayes\n", 3, "search", "expected grid, random or pbt, got 'bayes'");
+        SpecText.Error("name: x\narchitecture: linear\nsearch: bayes\n", 3, "search", "expected grid, random, tpe or pbt, got 'bayes'");
     }
 
     [Fact]

@@ -65,7 +65,7 @@ internal static class SweepModelPictures
             var prefix = $"{trial.ShortId}-{trial.Architecture}-";
             var pictures = contents.Pictures.Select(p =>
             {
-                var png = PngWriter.Encode(p.Image);
+                var png = PngEncoding.Encode(p.Image);
                 return new SweepPicture(prefix + p.FileName, p.Kind, p.Title, p.Caption, png, p.Image.Width, p.Image.Height);
             }).ToList();
             return new(trial.Trial.TrialId, trial.Architecture, source, pictures, contents.Clustering, null);

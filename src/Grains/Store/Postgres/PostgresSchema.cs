@@ -135,6 +135,8 @@ internal static class PostgresSchema
             """),
         new(DeviceMigrations.Version, DeviceMigrations.Description, DeviceMigrations.Postgres),
         new(ReaderRoleMigration.Version, ReaderRoleMigration.Description, ReaderRoleMigration.Sql),
+        new(ProposalMigrations.Version, ProposalMigrations.Description, ProposalMigrations.Postgres),
         new(PbtMigrations.Version, PbtMigrations.Description, PbtMigrations.Postgres),
+        new(ForkMigrations.Version, ForkMigrations.Description, ForkMigrations.Postgres),
     ];
 }

@@ -26,7 +26,7 @@ public sealed partial class PostgresTrialStore
         }, ct);
 
     public async Task<int> RetryFailedTrialsAsync(string sweepId, CancellationToken ct = default) =>
-        await ExecAsync(null, null, "UPDATE trials SET status = 'pending', error = NULL, finished_at = NULL WHERE sweep_id = $1 AND status = 'failed'",
+        await ExecAsync(null, null, "UPDATE trials SET status = 'pending', error = NULL, finished_at = NULL, finish_seq = NULL WHERE sweep_id = $1 AND status = 'failed'",
             ct, P(sweepId)).ConfigureAwait(false);
 
     public Task<IReadOnlyList<string>> ExpireLeasesAsync(string sweepId, CancellationToken ct = default) =>

@@ -109,9 +109,15 @@ public sealed partial class PostgresTrialStore : ITrialStore, IAsyncDisposable, 
 
     // ------------------------------------------------------------------ sweeps
 
-    public async Task CreateSweepAsync(SweepRecord sweep, IReadOnlyList<TrialConfig> trials, CancellationToken ct = default)
+    public Task CreateSweepAsync(SweepRecord sweep, IReadOnlyList<TrialConfig> trials, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(sweep);
+        return CreateSweepAsync(sweep, trials, null, ct);
+    }
+
+    /// <summary>The sweep row, its trials and (for a fork) its warm start, in one transaction and one round trip.</summary>
+    private async Task CreateSweepAsync(SweepRecord sweep, IReadOnlyList<TrialConfig> trials, WarmStart? warmStart, CancellationToken ct)
+    {
         StoreChecks.TrialsBelongTo(sweep.Id, trials);
         try
         {
@@ -124,11 +130,14 @@ public sealed partial class PostgresTrialStore : ITrialStore, IAsyncDisposable, 
 
                 await using var batch = new NpgsqlBatch(connection, tx);
                 batch.BatchCommands.Add(BatchCommand("""
-                    INSERT INTO sweeps (id, name, state, spec_text, metric, maximize, created_at, finished_at, device)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                    INSERT INTO sweeps (id, name, state, spec_text, metric, maximize, created_at, finished_at, device,
+                                        forked_from_sweep, forked_from_trial)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
                     """, P(sweep.Id), P(sweep.Name), P(sweep.State.ToWire()), P(sweep.SpecText), P(sweep.Metric), P(sweep.Maximize),
-                    P(sweep.CreatedAt.ToUniversalTime()), P(sweep.FinishedAt?.ToUniversalTime()), P(sweep.Device.ToWire())));
+                    P(sweep.CreatedAt.ToUniversalTime()), P(sweep.FinishedAt?.ToUniversalTime()), P(sweep.Device.ToWire()),
+                    P(sweep.ForkedFrom?.SweepId), P(sweep.ForkedFrom?.TrialId)));
                 batch.BatchCommands.Add(InsertTrialsCommand(sweep.Id, trials));
+                if (warmStart is not null) batch.BatchCommands.Add(InsertWarmStartCommand(warmStart));
                 await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
                 return 0;
             }, ct).ConfigureAwait(false);
@@ -199,7 +208,8 @@ public sealed partial class PostgresTrialStore : ITrialStore, IAsyncDisposable, 
     {
         var changed = await ExecAsync(null, null, """
             UPDATE trials SET status = $2, error = $3,
-                finished_at = CASE WHEN $4 THEN coalesce(CASE WHEN status = $2 THEN finished_at END, now()) END
+                finished_at = CASE WHEN $4 THEN coalesce(CASE WHEN status = $2 THEN finished_at END, now()) END,
+                finish_seq = CASE WHEN $4 THEN finish_seq END
             WHERE id = $1
             """, ct, P(trialId), P(status.ToWire()), P(error), P(status.IsFinal())).ConfigureAwait(false);
         if (changed == 0) throw StoreChecks.NoTrial(trialId);
@@ -225,7 +235,8 @@ public sealed partial class PostgresTrialStore : ITrialStore, IAsyncDisposable, 
 
     // ------------------------------------------------------------------ SQL
 
-    private const string SelectSweep = "SELECT id, name, state, spec_text, metric, maximize, created_at, finished_at, device FROM sweeps";
+    private const string SelectSweep =
+        "SELECT id, name, state, spec_text, metric, maximize, created_at, finished_at, device, forked_from_sweep, forked_from_trial FROM sweeps";
 
     private const string SelectTrial = """
         SELECT id, sweep_id, number, hyperparameters::text, status, attempts, silo, epochs_completed, error, kept,
@@ -284,7 +295,8 @@ public sealed partial class PostgresTrialStore : ITrialStore, IAsyncDisposable, 
 
     private static SweepRecord ReadSweep(NpgsqlDataReader r) => new(
         r.GetString(0), r.GetString(1), StoreWire.ParseSweepState(r.GetString(2)), r.GetString(3), r.GetString(4), r.GetBoolean(5),
-        Time(r, 6), NullableTime(r, 7), StoreWire.ParseDevice(r.GetString(8)));
+        Time(r, 6), NullableTime(r, 7), StoreWire.ParseDevice(r.GetString(8)),
+        r.IsDBNull(9) ? null : new SweepOrigin(r.GetString(9), r.GetString(10)));
 
     private static TrialRecord ReadTrial(NpgsqlDataReader r) => new(
         TrialId: r.GetString(0), SweepId: r.GetString(1), Number: r.GetInt32(2),

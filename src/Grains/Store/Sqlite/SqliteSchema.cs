@@ -113,6 +113,8 @@ internal static class SqliteSchema
             """),
         // 5 (uncompressed blobs) and 7 (the read-only role) are PostgreSQL's only.
         new(DeviceMigrations.Version, DeviceMigrations.Description, DeviceMigrations.Sqlite),
+        new(ProposalMigrations.Version, ProposalMigrations.Description, ProposalMigrations.Sqlite),
         new(PbtMigrations.Version, PbtMigrations.Description, PbtMigrations.Sqlite),
+        new(ForkMigrations.Version, ForkMigrations.Description, ForkMigrations.Sqlite),
     ];
 }

@@ -11,7 +11,8 @@ public sealed partial class SqliteTrialStore
 {
     // ------------------------------------------------------------------ plumbing
 
-    private const string SelectSweep = "SELECT id, name, state, spec_text, metric, maximize, created_at, finished_at, device FROM sweeps";
+    private const string SelectSweep =
+        "SELECT id, name, state, spec_text, metric, maximize, created_at, finished_at, device, forked_from_sweep, forked_from_trial FROM sweeps";
 
     private const string SelectTrial = """
         SELECT id, sweep_id, number, hyperparameters, status, attempts, silo, epochs_completed, error, kept,
@@ -125,7 +126,8 @@ public sealed partial class SqliteTrialStore
 
     private static SweepRecord ReadSweep(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), StoreWire.ParseSweepState(r.GetString(2)), r.GetString(3), r.GetString(4), r.GetBoolean(5),
-        Time(r, 6), NullableTime(r, 7), StoreWire.ParseDevice(r.GetString(8)));
+        Time(r, 6), NullableTime(r, 7), StoreWire.ParseDevice(r.GetString(8)),
+        r.IsDBNull(9) ? null : new SweepOrigin(r.GetString(9), r.GetString(10)));
 
     private static TrialRecord ReadTrial(SqliteDataReader r) => new(
         TrialId: r.GetString(0), SweepId: r.GetString(1), Number: r.GetInt32(2),

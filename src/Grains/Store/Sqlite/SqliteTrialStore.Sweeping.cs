@@ -20,7 +20,7 @@ public sealed partial class SqliteTrialStore
 
     public Task<int> RetryFailedTrialsAsync(string sweepId, CancellationToken ct = default) =>
         WriteAsync((connection, tx) => Exec(connection, tx,
-            "UPDATE trials SET status = 'pending', error = NULL, finished_at = NULL WHERE sweep_id = $sweep AND status = 'failed'",
+            "UPDATE trials SET status = 'pending', error = NULL, finished_at = NULL, finish_seq = NULL WHERE sweep_id = $sweep AND status = 'failed'",
             ("$sweep", sweepId)), ct);
 
     public Task<IReadOnlyList<string>> ExpireLeasesAsync(string sweepId, CancellationToken ct = default) =>

@@ -103,21 +103,29 @@ public sealed partial class SqliteTrialStore : ITrialStore, IAsyncDisposable, ID
         StoreChecks.TrialsBelongTo(sweep.Id, trials);
         return WriteAsync((connection, tx) =>
         {
-            if (Scalar(connection, tx, "SELECT 1 FROM sweeps WHERE id = $id", ("$id", sweep.Id)) is not null)
-                throw new InvalidOperationException($"a sweep with id '{sweep.Id}' already exists");
-            if (sweep.State == SweepState.Running)
-                ThrowIfRunningNameTaken(connection, tx, sweep.Name, exceptId: null);
-
-            Exec(connection, tx, """
-                INSERT INTO sweeps (id, name, state, spec_text, metric, maximize, created_at, finished_at, device)
-                VALUES ($id, $name, $state, $spec, $metric, $maximize, $created, $finished, $device)
-                """, ("$device", sweep.Device.ToWire()),
-                ("$id", sweep.Id), ("$name", sweep.Name), ("$state", sweep.State.ToWire()), ("$spec", sweep.SpecText),
-                ("$metric", sweep.Metric), ("$maximize", sweep.Maximize), ("$created", StoreWire.ToSqliteTime(sweep.CreatedAt)),
-                ("$finished", sweep.FinishedAt is { } f ? StoreWire.ToSqliteTime(f) : null));
-            InsertTrials(connection, tx, trials);
+            InsertSweep(connection, tx, sweep, trials);
             return 0;
         }, ct);
+    }
+
+    /// <summary>The sweep row and its trials; the caller's transaction may add more (a fork's warm start).</summary>
+    private void InsertSweep(SqliteConnection connection, SqliteTransaction tx, SweepRecord sweep, IReadOnlyList<TrialConfig> trials)
+    {
+        if (Scalar(connection, tx, "SELECT 1 FROM sweeps WHERE id = $id", ("$id", sweep.Id)) is not null)
+            throw new InvalidOperationException($"a sweep with id '{sweep.Id}' already exists");
+        if (sweep.State == SweepState.Running)
+            ThrowIfRunningNameTaken(connection, tx, sweep.Name, exceptId: null);
+
+        Exec(connection, tx, """
+            INSERT INTO sweeps (id, name, state, spec_text, metric, maximize, created_at, finished_at, device,
+                                forked_from_sweep, forked_from_trial)
+            VALUES ($id, $name, $state, $spec, $metric, $maximize, $created, $finished, $device, $forkedSweep, $forkedTrial)
+            """, ("$device", sweep.Device.ToWire()),
+            ("$id", sweep.Id), ("$name", sweep.Name), ("$state", sweep.State.ToWire()), ("$spec", sweep.SpecText),
+            ("$metric", sweep.Metric), ("$maximize", sweep.Maximize), ("$created", StoreWire.ToSqliteTime(sweep.CreatedAt)),
+            ("$finished", sweep.FinishedAt is { } f ? StoreWire.ToSqliteTime(f) : null),
+            ("$forkedSweep", sweep.ForkedFrom?.SweepId), ("$forkedTrial", sweep.ForkedFrom?.TrialId));
+        InsertTrials(connection, tx, trials);
     }
 
     public Task<SweepRecord?> GetSweepAsync(string sweepId, CancellationToken ct = default) =>
@@ -187,7 +195,8 @@ public sealed partial class SqliteTrialStore : ITrialStore, IAsyncDisposable, ID
         {
             var changed = Exec(connection, tx, """
                 UPDATE trials SET status = $status, error = $error,
-                    finished_at = CASE WHEN $final THEN coalesce(CASE WHEN status = $status THEN finished_at END, $now) END
+                    finished_at = CASE WHEN $final THEN coalesce(CASE WHEN status = $status THEN finished_at END, $now) END,
+                    finish_seq = CASE WHEN $final THEN finish_seq END
                 WHERE id = $id
                 """,
                 ("$id", trialId), ("$status", status.ToWire()), ("$error", error), ("$final", status.IsFinal()), ("$now", Now()));

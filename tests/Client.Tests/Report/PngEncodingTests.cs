@@ -4,16 +4,21 @@ using SkiaSharp;
 
 namespace AeGrid.Client.Tests.Report;
 
-public sealed class PngWriterTests
+/// <summary>
+/// The pictures go through SkiaSharp's PNG encoder; these check, with the tests' own PNG decoder (<see cref="PngFile"/>:
+/// signature, every chunk's CRC, inflate, unfilter) and with Skia's decoder, that what it writes is the image we gave it.
+/// </summary>
+public sealed class PngEncodingTests
 {
     [Fact]
     public void A_grayscale_image_has_the_signature_header_fields_valid_crcs_and_decodes_to_the_same_pixels()
     {
         var image = Pattern(width: 37, height: 23, channels: 1);
 
-        var png = PngFile.Decode(PngWriter.Encode(image)); // checks the signature and every chunk's CRC
+        var png = PngFile.Decode(PngEncoding.Encode(image)); // checks the signature and every chunk's CRC
 
-        Assert.Equal(["IHDR", "IDAT", "IEND"], png.Chunks.Select(c => c.Type));
+        Assert.Equal("IHDR", png.Chunks[0].Type);
+        Assert.Contains("IDAT", png.Chunks.Select(c => c.Type));
         Assert.Equal(13, png.Header.Length);
         Assert.Equal((37, 23, 8, 0), (png.Width, png.Height, png.BitDepth, png.ColourType));
         Assert.Equal([0, 0, 0], png.Header[10..]); // deflate, adaptive filtering, no interlace
@@ -26,7 +31,7 @@ public sealed class PngWriterTests
     public void An_rgb_image_round_trips_through_this_decoder_and_through_skia()
     {
         var image = Pattern(width: 64, height: 40, channels: 3);
-        var bytes = PngWriter.Encode(image);
+        var bytes = PngEncoding.Encode(image);
 
         var png = PngFile.Decode(bytes);
         Assert.Equal((64, 40, 2), (png.Width, png.Height, png.ColourType));
@@ -50,7 +55,7 @@ public sealed class PngWriterTests
     {
         var image = Pattern(width: 30, height: 9, channels: 1);
 
-        using var decoded = SKBitmap.Decode(PngWriter.Encode(image));
+        using var decoded = SKBitmap.Decode(PngEncoding.Encode(image));
 
         Assert.NotNull(decoded);
         for (int y = 0; y < 9; y++)
@@ -59,16 +64,9 @@ public sealed class PngWriterTests
     }
 
     [Fact]
-    public void The_crc_matches_the_standard_check_value()
-    {
-        Assert.Equal(0xCBF43926u, Crc32.Compute("123456789"u8.ToArray()));
-        Assert.Equal(Crc32.Compute("IEND"u8.ToArray()), Crc32.Compute("IE"u8.ToArray(), "ND"u8.ToArray()));
-    }
-
-    [Fact]
     public void The_header_is_big_endian()
     {
-        var bytes = PngWriter.Encode(new RasterImage(300, 2, 1, new byte[600]));
+        var bytes = PngEncoding.Encode(new RasterImage(300, 2, 1, new byte[600]));
 
         Assert.Equal(13, BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(8)));
         Assert.Equal("IHDR"u8.ToArray(), bytes[12..16]);
