@@ -27,6 +27,7 @@ Console.CancelKeyPress += (_, e) =>
 };
 
 var startedAt = DateTimeOffset.UtcNow;
+var loadAtStart = SearchReport.LoadAverage();
 var clock = Stopwatch.StartNew();
 var workDirectory = Directory.CreateTempSubdirectory($"aegrid-search-{startedAt:yyyyMMdd-HHmmss}-").FullName;
 Console.WriteLine($"aegrid: {BenchmarkPaths.AegridDll}\nsweep files, stores and logs: {workDirectory}");
@@ -75,7 +76,7 @@ SearchReport.Print(figures, Console.Out);
 var output = options.Output ?? UnusedPath(Path.Combine(BenchmarkPaths.RepositoryRoot, "benchmarks", "results", $"search-{startedAt:yyyy-MM-dd}.md"));
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
 var commandLine = "dotnet run -c Release --project benchmarks/SearchBenchmark --" + (args.Length == 0 ? "" : " " + string.Join(' ', args));
-await File.WriteAllTextAsync(output, SearchReport.Markdown(figures, options, commandLine, startedAt, clock.Elapsed));
+await File.WriteAllTextAsync(output, SearchReport.Markdown(figures, options, commandLine, startedAt, clock.Elapsed, loadAtStart));
 Console.WriteLine($"\nwrote {output} ({clock.Elapsed.TotalMinutes:0.0} min)");
 return runs.Any(r => r.Problem is not null) ? 1 : 0;
 

@@ -10,7 +10,7 @@ public sealed record SearchOptions
     /// <summary>Runs per method: sampler and training seeds 1…N.</summary>
     public int Seeds { get; init; } = 3;
     /// <summary>Fashion-MNIST training images per trial (the test split stays whole: 10,000 images).</summary>
-    public int Limit { get; init; } = 4000;
+    public int Limit { get; init; } = 2000;
     /// <summary>Epochs of a trial that is never pruned; with the grid's size it sets every method's budget.</summary>
     public int Epochs { get; init; } = 9;
     /// <summary>Trainings at once (aegrid run --slots; Optuna's n_jobs).</summary>
@@ -33,7 +33,7 @@ public sealed record SearchOptions
           --methods LIST        comma-separated, run and reported in this order
                                 (default grid,random,asha,tpe-asha,pbt,optuna-tpe)
           --seeds N             runs per method, seeds 1..N (default 3)
-          --limit N             Fashion-MNIST training images per trial (default 4000)
+          --limit N             Fashion-MNIST training images per trial (default 2000)
           --epochs N            epochs of an unpruned trial (default 9); budget = 32 grid points x N epochs
           --slots N             trainings at once (default 2)
           --timeout-minutes M   stop a run that takes longer and report it as it stands (default 15)

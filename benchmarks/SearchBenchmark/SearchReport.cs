@@ -56,7 +56,7 @@ public static class SearchReport
         if (tpe is null)
         {
             yield return "goal: pending: tpe-asha did not run" +
-                         (methods.Any(m => m.Method == SearchMethod.TpeAsha) ? " (see why above)" : " (not among --methods)");
+                         (methods.Any(m => m.Method == SearchMethod.TpeAsha) ? " (skipped, see why)" : " (not among --methods)");
             yield break;
         }
         if (grid is not null)
@@ -77,7 +77,7 @@ public static class SearchReport
     }
 
     public static string Markdown(IReadOnlyList<MethodFigures> methods, SearchOptions options, string commandLine,
-        DateTimeOffset startedAt, TimeSpan total)
+        DateTimeOffset startedAt, TimeSpan total, string loadAtStart)
     {
         var gridEpochs = GridEpochs(methods);
         var target = methods.SelectMany(m => m.Runs).Select(r => r.BestMse).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
@@ -87,7 +87,8 @@ public static class SearchReport
         md.AppendLine(Invariant, $"Command: `{commandLine}` ({total.TotalMinutes:0.0} min in all)");
         md.AppendLine();
         md.AppendLine(Invariant, $"Machine: {Environment.ProcessorCount} cores, {MemoryGiB():0} GiB, {RuntimeInformation.OSDescription}, " +
-                                 $".NET {Environment.Version}; {options.Slots} trainings at once, 1 torch thread each.");
+                                 $".NET {Environment.Version}; {options.Slots} trainings at once, 1 torch thread each. " +
+                                 $"Load average at the start {loadAtStart}, at the end {LoadAverage()} (wall times stretch with other work on the machine; epochs and MSE do not).");
         md.AppendLine();
         md.AppendLine(Invariant, $"Space: `{DenoisingSpace.Architecture}` on {DenoisingSpace.Dataset} ({options.Limit} training images, all 10,000 test images), " +
                                  $"noise {DenoisingSpace.NoiseFactor} unclipped; lr loguniform [{DenoisingSpace.LrLow}, {DenoisingSpace.LrHigh}] " +
@@ -133,5 +134,9 @@ public static class SearchReport
 
     static string Mse(double value) => double.IsFinite(value) ? value.ToString("0.00000", Invariant) : "–";
     static string Count(double value) => double.IsPositiveInfinity(value) ? "never" : double.IsNaN(value) ? "–" : value.ToString("0", Invariant);
+    /// <summary>The 1-minute load average, or "unknown" off Linux.</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
+
     static double MemoryGiB() => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024);
 }
