@@ -38,7 +38,7 @@ public sealed record SearchOptions
           --slots N             trainings at once (default 2)
           --timeout-minutes M   stop a run that takes longer and report it as it stands (default 15)
           --output FILE         results markdown (default benchmarks/results/search-DATE.md)
-          --quick               a check that it all works in about 2 minutes: --seeds 1 --limit 1000 --epochs 3
+          --quick               a check that it all works in a few minutes: --seeds 1 --limit 1000 --epochs 3
         """;
 
     /// <summary>Parses the arguments; <see cref="ArgumentException"/> names the option and value that are wrong.</summary>
