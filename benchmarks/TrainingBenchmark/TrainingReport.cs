@@ -5,7 +5,7 @@ namespace AeGrid.TrainingBenchmark;
 
 /// <summary>The medians as a table (console and markdown) with the machine and the formula behind "% of limit".</summary>
 internal sealed class TrainingReport(BenchmarkOptions options, IReadOnlyList<Case> cases, IReadOnlyList<string> sides,
-    IReadOnlyDictionary<Case, CaseResults> results, IReadOnlyDictionary<int, double> gemm, DateTime started)
+    IReadOnlyDictionary<Case, CaseResults> results, IReadOnlyDictionary<int, double> gemm, string slots, DateTime started)
 {
     bool HasBefore => sides.Contains(TrainingRun.Before);
 
@@ -28,7 +28,7 @@ internal sealed class TrainingReport(BenchmarkOptions options, IReadOnlyList<Cas
             }
             row.AddRange([F(pytorch, 0), F(aegrid / pytorch, 2) + "×", F(c.Recipe.TrainingFlopsPerSample / 1e6, 2), F(limit / 1e9, 1),
                 F(100 * aegrid * c.Recipe.TrainingFlopsPerSample / limit, 1) + " %", F(100 * pytorch * c.Recipe.TrainingFlopsPerSample / limit, 1) + " %",
-                string.Join("→", r.Rss[TrainingRun.AeGrid][^1].Select(v => F(v, 0)))]);
+                string.Join("→", r.Rss[TrainingRun.AeGrid].LastOrDefault(x => x.Length > 0, []).Select(v => F(v, 0)))]);
             rows.Add(row.ToArray());
         }
         var widths = Enumerable.Range(0, rows[0].Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
@@ -56,6 +56,8 @@ internal sealed class TrainingReport(BenchmarkOptions options, IReadOnlyList<Cas
         text.AppendLine("| " + string.Join(" | ", cells[0]) + " |");
         text.AppendLine("|" + string.Concat(cells[0].Select((_, i) => i == 0 ? "---|" : "---:|")));
         foreach (var row in cells.Skip(1)) text.AppendLine("| " + string.Join(" | ", row) + " |");
+        text.AppendLine();
+        text.AppendLine(slots);
         text.AppendLine();
         text.AppendLine("Every run (samples/s):");
         text.AppendLine();

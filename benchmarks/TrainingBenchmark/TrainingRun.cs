@@ -60,13 +60,20 @@ internal sealed class TrainingRun(BenchmarkOptions options)
                 int images = Math.Max(c.Batch * 4, (int)(c.Recipe.Images * options.Scale));
                 foreach (var side in order)
                 {
-                    var m = await MeasureAsync(side, c, data, images);
+                    Measurement m;
+                    try { m = await MeasureAsync(side, c, data, images); }
+                    catch (TimeoutException e)
+                    {
+                        Console.WriteLine(e.Message);
+                        m = new(double.NaN, []);
+                    }
                     results[c].Add(side, m);
                     Console.WriteLine($"run {run} {c.Recipe.Name,-12} batch {c.Batch,3} threads {c.Threads} {side,-7} {m.SamplesPerSecond,9:F0} samples/s  rss {string.Join("→", m.RssMegabytes)} MB");
                 }
             }
         }
-        var report = new TrainingReport(options, cases, sides, results, gemm.ToDictionary(g => g.Key, g => Median(g.Value)), started);
+        var slots = await new SlotCheck(options, self, data).RunAsync();
+        var report = new TrainingReport(options, cases, sides, results, gemm.ToDictionary(g => g.Key, g => Median(g.Value)), slots, started);
         Console.WriteLine();
         Console.WriteLine(report.Table());
         var output = options.Output ?? Path.Combine(RepositoryRoot(), "benchmarks", "results", $"training-{started:yyyy-MM-dd}.md");
@@ -89,7 +96,8 @@ internal sealed class TrainingRun(BenchmarkOptions options)
             doc.RootElement.GetProperty("rss_mb").EnumerateArray().Select(e => e.GetDouble()).ToArray());
     }
 
-    static async Task<string> RunAsync(string program, string[] arguments, Dictionary<string, string>? environment)
+    /// <summary>One child process's JSON line. A run past 180 s (2 spinning threads on a crowded machine can crawl) is killed and fails.</summary>
+    public static async Task<string> RunAsync(string program, string[] arguments, Dictionary<string, string>? environment)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in arguments) start.ArgumentList.Add(a);
@@ -97,7 +105,13 @@ internal sealed class TrainingRun(BenchmarkOptions options)
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {program}");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(180));
+        try { await process.WaitForExitAsync(limit.Token); }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{program} {string.Join(' ', arguments)}: still running after 180 s, killed");
+        }
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited {process.ExitCode}: {await stderr}");
         return (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).Last(l => l.StartsWith('{'));
@@ -109,13 +123,15 @@ internal sealed class TrainingRun(BenchmarkOptions options)
         return doc.RootElement.GetProperty(name).GetDouble();
     }
 
+    /// <summary>The median of the runs that finished (NaN when none did).</summary>
     public static double Median(IReadOnlyList<double> values)
     {
-        var sorted = values.Order().ToArray();
+        var sorted = values.Where(double.IsFinite).Order().ToArray();
+        if (sorted.Length == 0) return double.NaN;
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+    public static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     static string RepositoryRoot()
     {
