@@ -19,6 +19,8 @@ internal sealed record BenchmarkOptions
     /// <summary>Another build of this benchmark (its dll) whose AeGrid is measured too, as "before", in the same rounds.</summary>
     public string? Baseline { get; init; }
     public int GemmSize { get; init; } = 1024;
+    /// <summary>Seconds one measurement may run before it is killed and left out.</summary>
+    public int LimitSeconds { get; init; } = 180;
     /// <summary>Recipes for the slots × threads comparison (none: skip it).</summary>
     public IReadOnlyList<string> SlotRecipes { get; init; } = ["conv-denoise", "deep-mlp"];
     public string? Output { get; init; }
@@ -44,6 +46,7 @@ internal sealed record BenchmarkOptions
                 "--openblas" => options with { OpenBlas = Value() },
                 "--baseline" => options with { Baseline = Path.GetFullPath(Value()) },
                 "--slot-recipes" => options with { SlotRecipes = Value() is "none" ? [] : CheckRecipes(args[i].Split(',')) },
+                "--limit-seconds" => options with { LimitSeconds = Int(Value()) },
                 "--gemm-size" => options with { GemmSize = Int(Value()) },
                 "--output" => options with { Output = Value() },
                 _ => throw new ArgumentException($"unknown option '{args[i]}' (see benchmarks/README.md, section Training)"),

@@ -42,7 +42,9 @@ internal sealed class TrainingReport(BenchmarkOptions options, IReadOnlyList<Cas
         var text = new StringBuilder();
         text.AppendLine($"# Training benchmark, {started:yyyy-MM-dd HH:mm} UTC");
         text.AppendLine();
-        text.AppendLine($"Command: `{command}`");
+        var openMp = new[] { "GOMP_SPINCOUNT", "OMP_WAIT_POLICY" }.Where(v => Environment.GetEnvironmentVariable(v) is not null)
+            .Select(v => $"{v}={Environment.GetEnvironmentVariable(v)}").ToList();
+        text.AppendLine($"Command: `{(openMp.Count > 0 ? string.Join(' ', openMp) + " " : "")}{command}` (OpenMP settings apply to every side)");
         text.AppendLine();
         text.AppendLine($"Machine: {Machine()}, .NET {Environment.Version}; {options.Runs} runs per side, sides alternating, medians; " +
                         $"{options.Epochs} epochs per measurement, the last epoch's training-loop rate.");

@@ -37,6 +37,7 @@ internal sealed class TrainingRun(BenchmarkOptions options)
     public async Task<int> RunAsync()
     {
         string data = DatasetCatalog.Resolve(options.Data);
+        LimitSeconds = options.LimitSeconds;
         var cases = (from name in options.Recipes
                      let recipe = Recipe.All.Single(r => r.Name == name)
                      from batchText in options.Batches
@@ -96,7 +97,10 @@ internal sealed class TrainingRun(BenchmarkOptions options)
             doc.RootElement.GetProperty("rss_mb").EnumerateArray().Select(e => e.GetDouble()).ToArray());
     }
 
-    /// <summary>One child process's JSON line. A run past 180 s (2 spinning threads on a crowded machine can crawl) is killed and fails.</summary>
+    /// <summary>Seconds one measurement may take: 2 spinning threads on a crowded machine can crawl.</summary>
+    public static int LimitSeconds { get; set; } = 180;
+
+    /// <summary>One child process's JSON line. A run past <see cref="LimitSeconds"/> is killed and fails.</summary>
     public static async Task<string> RunAsync(string program, string[] arguments, Dictionary<string, string>? environment)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -105,12 +109,12 @@ internal sealed class TrainingRun(BenchmarkOptions options)
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {program}");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(180));
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(LimitSeconds));
         try { await process.WaitForExitAsync(limit.Token); }
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(' ', arguments)}: still running after 180 s, killed");
+            throw new TimeoutException($"{program} {string.Join(' ', arguments)}: still running after {LimitSeconds} s, killed");
         }
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited {process.ExitCode}: {await stderr}");

@@ -52,13 +52,20 @@ internal static class Workers
         return 0;
     }
 
-    /// <summary>Process RSS after every epoch: it must stay flat (no per-batch leak of native tensors).</summary>
+    /// <summary>
+    /// Process RSS after every epoch, after a full collection: it must stay flat (no per-batch leak of native tensors).
+    /// Collected first because each epoch's checkpoint leaves megabytes of large-object garbage (the serialised weights
+    /// and optimiser state) that a quiet .NET heap may keep for many epochs; that is not a leak, and would hide one.
+    /// </summary>
     sealed class MemoryObserver : ITrainingObserver
     {
         public List<double> RssMegabytes { get; } = [];
 
         public void OnEpoch(EpochMetrics metrics)
         {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
             using var process = Process.GetCurrentProcess();
             RssMegabytes.Add(Math.Round(process.WorkingSet64 / 1048576.0, 1));
         }
