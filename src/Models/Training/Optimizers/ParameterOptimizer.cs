@@ -13,8 +13,8 @@ namespace AeGrid.Models.Training.Optimizers;
 /// instead of a handful per parameter. For the tutorials' small models each TorchSharp call costs more than its
 /// arithmetic: deep-mlp's 16 parameters took 128 calls per Adam step, now 7. Backward accumulates into the gradient
 /// views in place, zeroing them is one call, and results are those of the per-parameter loop (the same element-wise
-/// arithmetic). So an optimiser takes over its parameters' storage: create it after the weights are loaded and the
-/// model moved to its device, and give each model one optimiser.
+/// arithmetic). So an optimiser takes over its parameters' storage: create it after the model is moved to its device
+/// (<c>to</c> makes new tensors; <c>Module.load</c> later writes in place and is fine), and give each model one optimiser.
 /// </remarks>
 /// <remarks>
 /// Why not torch.optim: TorchSharp 0.107's optimisers turn doubles into native Scalars implicitly inside step()

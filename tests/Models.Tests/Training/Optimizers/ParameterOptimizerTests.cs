@@ -65,6 +65,32 @@ public sealed class ParameterOptimizerTests
         Assert.True(after.allclose(theirsAfter, rtol: 1e-5, atol: 1e-6));
     }
 
+    /// <summary>
+    /// Loading weights into a model whose optimiser already exists (as a "start from these weights" option might)
+    /// writes into the flat buffer: the optimiser then trains the loaded weights, not stale copies.
+    /// </summary>
+    [Fact]
+    public void Weights_loaded_after_the_optimiser_is_made_are_the_ones_it_trains()
+    {
+        using var source = NewDeepModel();
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true)) source.save(writer);
+        using var model = new DeepMlpAutoencoder([128, 64, 12], 3);
+        using var optimizer = ParameterOptimizer.Create("adam", model.parameters(), 5e-3);
+        stream.Position = 0;
+        using (var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true)) model.load(reader);
+        foreach (var (a, b) in model.parameters().Zip(source.parameters()))
+            Assert.Equal(b.data<float>().ToArray(), a.data<float>().ToArray());
+
+        using var images = rand(8, 784);
+        TrainStep(model, images, optimizer.ZeroGrad, optimizer.Step);
+        using var reference = optim.Adam(source.parameters(), lr: 5e-3);
+        TrainStep(source, images, reference.zero_grad, () => reference.step());
+
+        foreach (var (a, b) in model.parameters().Zip(source.parameters()))
+            Assert.True(a.allclose(b, rtol: 1e-5, atol: 1e-6), "the optimiser did not train the loaded weights");
+    }
+
     [Fact]
     public void Saved_state_restores_the_same_trajectory()
     {
