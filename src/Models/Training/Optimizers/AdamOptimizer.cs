@@ -8,13 +8,14 @@ namespace AeGrid.Models.Training.Optimizers;
 /// Adam (Kingma and Ba) with PyTorch's defaults β = (0.9, 0.999), ε = 1e-8, no weight decay, no AMSGrad:
 /// m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; p ← p − lr/(1−β₁ᵗ) · m / (√v/√(1−β₂ᵗ) + ε).
 /// </summary>
+/// <remarks>One pass over the flat buffers (see <see cref="ParameterOptimizer"/>): 7 calls per step whatever the model.</remarks>
 internal sealed class AdamOptimizer : ParameterOptimizer
 {
     const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
 
     readonly double learningRate;
-    readonly Tensor[] firstMoments;
-    readonly Tensor[] secondMoments;
+    readonly Tensor firstMoment;
+    readonly Tensor secondMoment;
     readonly Scalar beta1 = Beta1.ToScalar();
     readonly Scalar oneMinusBeta1 = (1 - Beta1).ToScalar();
     readonly Scalar beta2 = Beta2.ToScalar();
@@ -25,8 +26,8 @@ internal sealed class AdamOptimizer : ParameterOptimizer
     public AdamOptimizer(IEnumerable<Parameter> parameters, double learningRate) : base(parameters)
     {
         this.learningRate = learningRate;
-        firstMoments = Parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
-        secondMoments = Parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
+        firstMoment = zeros_like(FlatParameters).DetachFromDisposeScope();
+        secondMoment = zeros_like(FlatParameters).DetachFromDisposeScope();
     }
 
     protected override string Name => "adam";
@@ -38,26 +39,21 @@ internal sealed class AdamOptimizer : ParameterOptimizer
         double biasCorrection2 = 1 - Math.Pow(Beta2, step);
         using var rootBiasCorrection2 = Math.Sqrt(biasCorrection2).ToScalar();
         using var negativeStepSize = (-learningRate / biasCorrection1).ToScalar();
-        for (int i = 0; i < Parameters.Count; i++)
-        {
-            var grad = Parameters[i].grad;
-            if (grad is null) continue;
-            var m = firstMoments[i];
-            var v = secondMoments[i];
-            m.mul_(beta1).add_(grad, oneMinusBeta1);
-            v.mul_(beta2).addcmul_(grad, grad, oneMinusBeta2);
-            var denominator = v.sqrt().div_(rootBiasCorrection2).add_(epsilon, NativeScalars.One);
-            Parameters[i].addcdiv_(m, denominator, negativeStepSize);
-        }
+        var grad = FlatGradients;
+        firstMoment.mul_(beta1).add_(grad, oneMinusBeta1);
+        secondMoment.mul_(beta2).addcmul_(grad, grad, oneMinusBeta2);
+        var denominator = secondMoment.sqrt().div_(rootBiasCorrection2).add_(epsilon, NativeScalars.One);
+        FlatParameters.addcdiv_(firstMoment, denominator, negativeStepSize);
     }
 
     protected override void SaveState(BinaryWriter writer)
     {
         writer.Write(step);
+        // Per parameter, as before the buffers were flat: checkpoints stay readable both ways.
         for (int i = 0; i < Parameters.Count; i++)
         {
-            firstMoments[i].Save(writer);
-            secondMoments[i].Save(writer);
+            using (var m = Slice(firstMoment, i)) m.Save(writer);
+            using (var v = Slice(secondMoment, i)) v.Save(writer);
         }
     }
 
@@ -66,14 +62,16 @@ internal sealed class AdamOptimizer : ParameterOptimizer
         step = reader.ReadInt64();
         for (int i = 0; i < Parameters.Count; i++)
         {
-            LoadInto(firstMoments[i], reader, $"first moment {i}");
-            LoadInto(secondMoments[i], reader, $"second moment {i}");
+            using (var m = Slice(firstMoment, i)) LoadInto(m, reader, $"first moment {i}");
+            using (var v = Slice(secondMoment, i)) LoadInto(v, reader, $"second moment {i}");
         }
     }
 
     public override void Dispose()
     {
-        foreach (var tensor in firstMoments.Concat(secondMoments)) tensor.Dispose();
+        firstMoment.Dispose();
+        secondMoment.Dispose();
+        base.Dispose();
         foreach (var scalar in new[] { beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon }) scalar.Dispose();
     }
 }

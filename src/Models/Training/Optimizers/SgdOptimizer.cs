@@ -12,15 +12,15 @@ internal sealed class SgdOptimizer(IEnumerable<Parameter> parameters, double lea
 
     protected override void Update()
     {
-        foreach (var parameter in Parameters)
-        {
-            var grad = parameter.grad;
-            if (grad is not null) parameter.add_(grad, negativeLearningRate);
-        }
+        FlatParameters.add_(FlatGradients, negativeLearningRate);
     }
 
     protected override void SaveState(BinaryWriter writer) { }
     protected override void LoadState(BinaryReader reader) { }
 
-    public override void Dispose() => negativeLearningRate.Dispose();
+    public override void Dispose()
+    {
+        negativeLearningRate.Dispose();
+        base.Dispose();
+    }
 }
