@@ -31,7 +31,7 @@ public static class SweepFile
             "metric: test_mse",
             $"search: {method.Search}",
         };
-        if (method.Search != "grid") lines.Add($"trials: {options.Trials}");
+        if (method.Search != "grid") lines.Add($"trials: {options.Trials * method.TrialsFactor}");
         lines.Add($"seed: {seed}");
         lines.Add("keep_best: 0");
         if (method.Pruned) lines.Add($"pruner: {AshaPruner}");

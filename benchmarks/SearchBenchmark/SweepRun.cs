@@ -34,11 +34,26 @@ public sealed class SweepRun(SearchOptions options, string workDirectory)
             return RunRecord.Skip(method, seed, $"`aegrid run` exited with {result.ExitCode} before creating its store: {result.ErrorLine}");
 
         var (epochs, byStatus) = StoreEpochs.Read(database);
+        if (method.CutAtBudget) epochs = WithinBudget(epochs, options.BudgetEpochs);
         // 0: done; 3: every trial diverged; 4: none completed. All three still trained epochs worth counting.
         string? problem = result.TimedOut ? $"stopped after {options.TimeoutPerRun.TotalMinutes:0} min; figures as it stood"
             : result.ExitCode is 0 or 3 or 4 ? null
             : $"`aegrid run` exited with {result.ExitCode}: {result.ErrorLine}";
         return new RunRecord(method, seed, epochs, byStatus, result.Wall, Problem: problem);
+    }
+
+    /// <summary>The epochs that finished before the run had trained <paramref name="budget"/> epochs (in finishing order).</summary>
+    static IReadOnlyList<EpochEvent> WithinBudget(IReadOnlyList<EpochEvent> epochs, int budget)
+    {
+        var kept = new List<EpochEvent>();
+        var spent = 0;
+        foreach (var epoch in epochs)
+        {
+            spent += epoch.EpochsTrained;
+            if (spent > budget) break;
+            kept.Add(epoch);
+        }
+        return kept;
     }
 
     /// <summary>A file refused before submission leaves an empty store (or none): nothing ran.</summary>
