@@ -5,8 +5,8 @@ namespace AeGrid.ScaleBenchmark;
 /// <summary>What one benchmark run measures. Parsed from the command line; bad values name the option and the value.</summary>
 public sealed record BenchmarkOptions
 {
-    /// <summary>Trials in the sweep of every configuration.</summary>
-    public int Trials { get; init; } = 500;
+    /// <summary>Sweep sizes to measure, smallest first: one sweep of each size per cluster size.</summary>
+    public IReadOnlyList<int> TrialCounts { get; init; } = [500];
     /// <summary>Cluster sizes to measure, one configuration each, in order.</summary>
     public IReadOnlyList<int> SiloCounts { get; init; } = [1, 2, 3];
     /// <summary>Training images per trial (the sweep's limit).</summary>
@@ -21,7 +21,7 @@ public sealed record BenchmarkOptions
     public const string Usage = """
         Usage: dotnet run -c Release --project benchmarks/ScaleBenchmark -- [options]
 
-          --trials N            trials in each sweep (default 500)
+          --trials 500,5000     sweep sizes to measure, one sweep each (default 500)
           --silos 1,2,3         cluster sizes to measure (default 1,2,3); each silo has 1 slot and 1 torch thread
           --limit N             training images per trial (default 200)
           --epochs N            epochs per trial (default 1)
@@ -40,7 +40,7 @@ public sealed record BenchmarkOptions
             string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{name} needs a value");
             options = name switch
             {
-                "--trials" => options with { Trials = Positive(name, Value()) },
+                "--trials" => options with { TrialCounts = PositiveList(name, Value()) },
                 "--silos" => options with { SiloCounts = SiloList(name, Value()) },
                 "--limit" => options with { Limit = Positive(name, Value()) },
                 "--epochs" => options with { Epochs = Positive(name, Value()) },
@@ -60,11 +60,16 @@ public sealed record BenchmarkOptions
             ? value
             : throw new ArgumentException($"{name} must be a positive whole number, got '{text}'");
 
+    static IReadOnlyList<int> PositiveList(string name, string text)
+    {
+        var values = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(part => Positive(name, part)).ToList();
+        return values.Count > 0 ? values : throw new ArgumentException($"{name} needs at least one number, got '{text}'");
+    }
+
     static IReadOnlyList<int> SiloList(string name, string text)
     {
-        var counts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(part => Positive(name, part)).ToList();
-        if (counts.Count == 0) throw new ArgumentException($"{name} needs at least one silo count, got '{text}'");
+        var counts = PositiveList(name, text);
         if (counts.Any(c => c > 16)) throw new ArgumentException($"{name}: at most 16 silos on one machine, got '{text}'");
         return counts;
     }

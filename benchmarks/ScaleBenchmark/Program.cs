@@ -35,12 +35,13 @@ await using (var server = new PostgresServer())
     await server.InitializeAsync();
     Console.WriteLine($"PostgreSQL on 127.0.0.1:{server.Port}");
     var run = new ScaleRun(server, options, logDirectory);
-    foreach (var silos in options.SiloCounts)
+    foreach (var (silos, trials) in options.SiloCounts.SelectMany(s => options.TrialCounts.Select(t => (s, t))))
     {
-        Console.WriteLine($"\n{silos} silo(s), {options.Trials} trials");
+        if (cancel.IsCancellationRequested) break;
+        Console.WriteLine($"\n{silos} silo(s), {trials} trials");
         try
         {
-            outcomes.Add(await run.RunAsync(silos, cancel.Token));
+            outcomes.Add(await run.RunAsync(silos, trials, cancel.Token));
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
@@ -59,7 +60,7 @@ var output = options.Output ?? UnusedPath(Path.Combine(ScaleSweep.RepositoryRoot
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
 var commandLine = "dotnet run -c Release --project benchmarks/ScaleBenchmark --" + (args.Length == 0 ? "" : " " + string.Join(' ', args));
 await File.WriteAllTextAsync(output, ResultsReport.Markdown(outcomes, options,
-    ScaleSweep.Yaml("scale-N-silos", options, "tests/fixtures/mnist-small"), commandLine, startedAt));
+    ScaleSweep.Yaml("scale-N-silos-T", options.TrialCounts[^1], options, "tests/fixtures/mnist-small"), commandLine, startedAt));
 Console.WriteLine($"\nwrote {output}");
 return outcomes.Any(o => o.TimedOut) ? 1 : 0;
 

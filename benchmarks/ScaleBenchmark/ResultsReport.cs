@@ -11,7 +11,7 @@ public static class ResultsReport
 
     static readonly string[] Header =
     [
-        "silos", "trials done", "wall s", "trials/min", "admission→1st batch p50 / p99 ms", "queueing p50 / p99 s",
+        "silos", "trials done", "bookkeeping/trial p50 / p99 ms", "wall s", "trials/min", "admission→1st batch p50 / p99 ms", "queueing p50 / p99 s",
         "slot turnaround p50 / p99 ms", "slots busy", "overhead/trial p50 / p99 ms", "training/trial p50 ms",
     ];
 
@@ -22,6 +22,7 @@ public static class ResultsReport
         [
             f.Silos.ToString(Invariant),
             $"{f.Completed}/{f.Trials}{(run.TimedOut ? " (timed out)" : "")}",
+            $"{Ms(f.Bookkeeping.P50)} / {Ms(f.Bookkeeping.P99)}",
             f.Wall.TotalSeconds.ToString("0.0", Invariant),
             f.TrialsPerMinute.ToString("0.0", Invariant),
             $"{Ms(f.AdmissionToFirstBatch.P50)} / {Ms(f.AdmissionToFirstBatch.P99)}",
@@ -40,7 +41,20 @@ public static class ResultsReport
         string Line(IReadOnlyList<string> cells) => string.Join("  ", cells.Select((c, i) => c.PadLeft(widths[i])));
         Console.WriteLine(Line(Header));
         foreach (var row in rows) Console.WriteLine(Line(row));
+        foreach (var growth in Growth(runs)) Console.WriteLine(growth);
     }
+
+    /// <summary>Per cluster size, how the bookkeeping per trial grew from the smallest sweep to the largest.</summary>
+    public static IEnumerable<string> Growth(IReadOnlyList<ScaleRun.Outcome> runs) =>
+        runs.GroupBy(r => r.Figures.Silos).Where(g => g.Select(r => r.Figures.Trials).Distinct().Count() > 1).Select(g =>
+        {
+            var smallest = g.MinBy(r => r.Figures.Trials)!.Figures;
+            var largest = g.MaxBy(r => r.Figures.Trials)!.Figures;
+            return string.Create(Invariant,
+                $"{g.Key} silo(s): bookkeeping/trial p50 {Ms(smallest.Bookkeeping.P50)} ms at {smallest.Trials} trials → " +
+                $"{Ms(largest.Bookkeeping.P50)} ms at {largest.Trials}: ×{largest.Bookkeeping.P50 / smallest.Bookkeeping.P50:0.00} " +
+                $"(p99 ×{largest.Bookkeeping.P99 / smallest.Bookkeeping.P99:0.00})");
+        });
 
     public static string Markdown(IReadOnlyList<ScaleRun.Outcome> runs, BenchmarkOptions options, string sweepYaml, string commandLine,
         DateTimeOffset startedAt)
@@ -58,13 +72,15 @@ public static class ResultsReport
         md.AppendLine("|" + string.Concat(Header.Select(_ => "---:|")));
         foreach (var run in runs) md.AppendLine("| " + string.Join(" | ", Row(run)) + " |");
         md.AppendLine();
+        foreach (var growth in Growth(runs)) md.AppendLine("- " + growth);
+        md.AppendLine();
 
         md.AppendLine("## Distributions (seconds: n, p50, p99, max, mean)");
         md.AppendLine();
         foreach (var run in runs)
         {
             var f = run.Figures;
-            md.AppendLine(Invariant, $"**{f.Silos} silo(s)** — sweep `{run.SweepId}`, cluster start-up {run.ClusterStartup.TotalSeconds:0.0} s, " +
+            md.AppendLine(Invariant, $"**{f.Silos} silo(s), {f.Trials} trials** — sweep `{run.SweepId}`, cluster start-up {run.ClusterStartup.TotalSeconds:0.0} s, " +
                                      $"{f.Attempts} attempts, trials by status: {string.Join(", ", f.ByStatus.Select(kv => $"{kv.Value} {kv.Key}"))}; " +
                                      $"attempts per silo: {string.Join(", ", f.AttemptsPerSilo.Values)}; attempts without a first-batch stamp: {f.MissingFirstBatch}.");
             md.AppendLine();
@@ -74,6 +90,7 @@ public static class ResultsReport
             md.AppendLine(Spread("attempt duration", f.AttemptDuration));
             md.AppendLine(Spread("training seconds per trial (epoch wall_seconds)", f.TrainingSeconds));
             md.AppendLine(Spread("overhead per trial (attempts − training)", f.Overhead));
+            md.AppendLine(Spread("bookkeeping per trial (previous end on the slot → this end − training)", f.Bookkeeping));
             md.AppendLine();
         }
 

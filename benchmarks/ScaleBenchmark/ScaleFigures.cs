@@ -48,6 +48,13 @@ public sealed record ScaleFigures
     /// <summary>Per completed trial: the training seconds its epochs reported (the useful work).</summary>
     public required Spread TrainingSeconds { get; init; }
     public required Spread AttemptDuration { get; init; }
+    /// <summary>
+    /// The grid's bookkeeping per trial: the slot's time from the previous attempt's end (same silo, one slot) to this
+    /// trial's end, less the trial's training seconds. That is its slot turnaround plus its overhead: telling the sweep,
+    /// admission, placement, the claim, set-up, evaluation, checkpoint and epoch writes, ending the attempt. Trials of one
+    /// attempt that follow another on their silo.
+    /// </summary>
+    public required Spread Bookkeeping { get; init; }
     /// <summary>Completed attempts per silo: how evenly placement spread the work.</summary>
     public required IReadOnlyDictionary<string, int> AttemptsPerSilo { get; init; }
 
@@ -98,6 +105,7 @@ public sealed record ScaleFigures
                 .Select(id => durationsByTrial[id] - training.GetValueOrDefault(id))),
             TrainingSeconds = Spread.Of(completed.Select(id => training.GetValueOrDefault(id))),
             AttemptDuration = Spread.Of(ended.Select(a => (a.Ended!.Value - a.Started).TotalSeconds)),
+            Bookkeeping = Spread.Of(BookkeepingPerTrial(ended, completed, training)),
             AttemptsPerSilo = ended.GroupBy(a => a.Silo).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count()),
         };
     }
@@ -112,6 +120,19 @@ public sealed record ScaleFigures
             var ordered = silo.OrderBy(a => a.Started).ToList();
             return ordered.Zip(ordered.Skip(1), (previous, next) => (next.Started - previous.Ended!.Value).TotalSeconds);
         });
+
+    static IEnumerable<double> BookkeepingPerTrial(IEnumerable<AttemptRow> ended, IReadOnlySet<string> completed,
+        IReadOnlyDictionary<string, double> training)
+    {
+        var single = ended.GroupBy(a => a.TrialId).Where(g => g.Count() == 1).Select(g => g.Key).ToHashSet();
+        return ended.GroupBy(a => a.Silo).SelectMany(silo =>
+        {
+            var ordered = silo.OrderBy(a => a.Started).ToList();
+            return ordered.Zip(ordered.Skip(1), (previous, next) => (previous, next))
+                .Where(p => completed.Contains(p.next.TrialId) && single.Contains(p.next.TrialId))
+                .Select(p => (p.next.Ended!.Value - p.previous.Ended!.Value).TotalSeconds - training.GetValueOrDefault(p.next.TrialId));
+        });
+    }
 
     static async Task<List<T>> QueryAsync<T>(NpgsqlDataSource dataSource, string sql, Func<NpgsqlDataReader, T> read, string sweepId,
         CancellationToken ct)

@@ -18,9 +18,9 @@ public sealed class ScaleRun(PostgresServer server, BenchmarkOptions options, st
 
     public sealed record Outcome(ScaleFigures Figures, string SweepId, bool TimedOut, TimeSpan ClusterStartup);
 
-    public async Task<Outcome> RunAsync(int silos, CancellationToken ct)
+    public async Task<Outcome> RunAsync(int silos, int trials, CancellationToken ct)
     {
-        var database = await server.CreateDatabaseAsync($"scale_{silos}_silos");
+        var database = await server.CreateDatabaseAsync($"scale_{silos}_silos_{trials}_trials");
         // The schema exists before any silo starts, so the benchmark can watch the slot ledger fill from the first poll.
         await using (var store = PostgresTrialStore.Create(database)) await store.MigrateAsync(ct);
         var cluster = new List<AegridCli>();
@@ -33,17 +33,17 @@ public sealed class ScaleRun(PostgresServer server, BenchmarkOptions options, st
                     "silo", "--store", database, "--slots", SlotsPerSilo.ToString(), "--threads", "1", "--fast-failure-detection",
                     "--silo-port", LoopbackPorts.Free().ToString(), "--gateway-port", LoopbackPorts.Free().ToString(),
                     "--data-root", Path.GetDirectoryName(ScaleSweep.FixtureDataset)!,
-                ], Path.Combine(logDirectory, $"{silos}-silos-silo{i}.log")));
+                ], Path.Combine(logDirectory, $"{silos}-silos-{trials}-silo{i}.log")));
             await WaitForSlotsAsync(database, cluster, silos, ct);
             startup.Stop();
             Console.WriteLine($"  {silos} silo(s) registered their slots in {startup.Elapsed.TotalSeconds:0.0} s");
 
-            var specPath = Path.Combine(logDirectory, $"scale-{silos}.yaml");
-            await File.WriteAllTextAsync(specPath, ScaleSweep.Yaml($"scale-{silos}-silos", options, ScaleSweep.FixtureDataset), ct);
+            var specPath = Path.Combine(logDirectory, $"scale-{silos}-{trials}.yaml");
+            await File.WriteAllTextAsync(specPath, ScaleSweep.Yaml($"scale-{silos}-silos-{trials}", trials, options, ScaleSweep.FixtureDataset), ct);
             var submitted = await AegridCli.RunAsync("sweep submit", ["sweep", "submit", specPath, "--cluster", database],
-                Path.Combine(logDirectory, $"{silos}-silos-submit.log"), TimeSpan.FromMinutes(2));
+                Path.Combine(logDirectory, $"{silos}-silos-{trials}-submit.log"), TimeSpan.FromMinutes(2));
             var sweepId = submitted.Trim().Split('\n')[^1].Trim();
-            Console.WriteLine($"  submitted {sweepId}: {options.Trials} trials");
+            Console.WriteLine($"  submitted {sweepId}: {trials} trials");
 
             var timedOut = !await WaitForSweepAsync(database, sweepId, cluster, ct);
             var figures = await ScaleFigures.ReadAsync(database, sweepId, silos, SlotsPerSilo, ct);

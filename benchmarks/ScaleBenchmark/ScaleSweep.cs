@@ -8,8 +8,8 @@ namespace AeGrid.ScaleBenchmark;
 /// </summary>
 public static class ScaleSweep
 {
-    public static string Yaml(string name, BenchmarkOptions options, string dataset) => string.Create(CultureInfo.InvariantCulture, $$"""
-        # Written by benchmarks/ScaleBenchmark: {{options.Trials}} tiny trials to measure scheduling, not training.
+    public static string Yaml(string name, int trials, BenchmarkOptions options, string dataset) => string.Create(CultureInfo.InvariantCulture, $$"""
+        # Written by benchmarks/ScaleBenchmark: {{trials}} tiny trials to measure scheduling, not training.
         name: {{name}}
         dataset: {{dataset}}
         limit: {{options.Limit}}
@@ -17,7 +17,7 @@ public static class ScaleSweep
         batch_size: {{options.BatchSize}}
         metric: test_mse
         search: random
-        trials: {{options.Trials}}
+        trials: {{trials}}
         seed: 11
         keep_best: 1
         space:

@@ -93,7 +93,23 @@ public sealed class FaultInjectingTrialStore(ITrialStore inner) : ITrialStore
     public Task<int?> GetTrialBudgetAsync(string sweepId, CancellationToken ct = default) => inner.GetTrialBudgetAsync(sweepId, ct);
     public Task SetTrialBudgetAsync(string sweepId, int budget, CancellationToken ct = default) => inner.SetTrialBudgetAsync(sweepId, budget, ct);
     public Task<SweepDeletion> DeleteSweepAsync(string sweepId, CancellationToken ct = default) => inner.DeleteSweepAsync(sweepId, ct);
-    public Task<IReadOnlyList<TrialRecord>> GetTrialsAsync(string sweepId, CancellationToken ct = default) => inner.GetTrialsAsync(sweepId, ct);
+    public async Task<IReadOnlyList<TrialRecord>> GetTrialsAsync(string sweepId, CancellationToken ct = default) =>
+        CountRead(await inner.GetTrialsAsync(sweepId, ct));
+    public async Task<IReadOnlyList<TrialRecord>> GetTrialsAsync(string sweepId, IReadOnlyCollection<string> trialIds, CancellationToken ct = default) =>
+        CountRead(await inner.GetTrialsAsync(sweepId, trialIds, ct));
+    public Task<IReadOnlyDictionary<string, IReadOnlyDictionary<TrialStatus, int>>> CountTrialsByStatusAsync(CancellationToken ct = default) =>
+        inner.CountTrialsByStatusAsync(ct);
+
+    private long _trialRowsRead;
+
+    /// <summary>Trial rows returned by the GetTrials… reads so far: what keeping a sweep's view current costs.</summary>
+    public long TrialRowsRead => Interlocked.Read(ref _trialRowsRead);
+
+    private IReadOnlyList<TrialRecord> CountRead(IReadOnlyList<TrialRecord> rows)
+    {
+        Interlocked.Add(ref _trialRowsRead, rows.Count);
+        return rows;
+    }
     public Task<TrialRecord?> GetTrialAsync(string trialId, CancellationToken ct = default) => inner.GetTrialAsync(trialId, ct);
     public Task SetTrialStatusAsync(string trialId, TrialStatus status, string? error, CancellationToken ct = default) => inner.SetTrialStatusAsync(trialId, status, error, ct);
     public Task SetKeptAsync(string sweepId, IReadOnlyCollection<string> keptTrialIds, CancellationToken ct = default) =>

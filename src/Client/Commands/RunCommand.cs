@@ -21,7 +21,7 @@ internal sealed class RunCommand : Command, ICommandWithExamples
         HelpName = "PATH|URL",
     };
     readonly Option<int?> _slots = OptionFactory.WholeNumber("--slots", "Trainings at once on this machine [default: 1]");
-    readonly Option<int?> _threads = OptionFactory.WholeNumber("--threads", "Torch threads per training [default: torch's choice]");
+    readonly Option<int?> _threads = OptionFactory.WholeNumber("--threads", "Torch threads per training [default: 1]");
     readonly Option<string?> _device = OptionFactory.Choice("--device", "Slot kind", "cpu", "cuda");
     readonly Option<int?> _top = OptionFactory.WholeNumber("--top", "Leaderboard rows to show [default: 10]");
     readonly Option<bool> _json = new("--json") { Description = "End with one JSON object on the last line: sweep id, trials by state, leaderboard" };

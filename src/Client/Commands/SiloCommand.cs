@@ -16,8 +16,8 @@ internal sealed class SiloCommand : Command, ICommandWithExamples, IStopsAfterSi
         HelpName = "URL",
     };
     readonly ClusterSecurityOptions _security = new();
-    readonly Option<int?> _slots = OptionFactory.WholeNumber("--slots", "Trainings at once [default: one per GPU, else 1]");
-    readonly Option<int?> _threads = OptionFactory.WholeNumber("--threads", "Torch threads per training");
+    readonly Option<int?> _slots = OptionFactory.WholeNumber("--slots", "Trainings at once [default: one per core on cpu, 1 on cuda]");
+    readonly Option<int?> _threads = OptionFactory.WholeNumber("--threads", "Torch threads per training [default: 1]");
     readonly Option<string?> _device = OptionFactory.Choice("--device", "Slot kind [default: cpu]", "cpu", "cuda");
     readonly Option<int?> _siloPort = OptionFactory.WholeNumber("--silo-port", "Silo-to-silo port [default: 11111]");
     readonly Option<int?> _gatewayPort = OptionFactory.WholeNumber("--gateway-port", "Client gateway port [default: 30000]");

@@ -8,9 +8,9 @@ public sealed class TrainingSiloOptions
     /// <summary>False for a silo that only answers questions (a CLI reading the local store): it offers no slots and does not
     /// drive sweeps (admit, recover, finish); the process that trains them does.</summary>
     public bool Trains { get; set; } = true;
-    /// <summary>Trainings this silo runs at once. 0 means: one per GPU, else one CPU slot.</summary>
+    /// <summary>Trainings this silo runs at once. 0 means: one per core on a CPU silo, one on a GPU silo.</summary>
     public int Slots { get; set; }
-    /// <summary>Torch intra-op threads for each training (CPU). Null leaves torch's default.</summary>
+    /// <summary>Torch intra-op threads for each training (CPU). Null means one (see <see cref="EffectiveThreads"/>).</summary>
     public int? ThreadsPerSlot { get; set; }
     /// <summary>How long a trial attempt's claim stays valid without renewal. Recovery after a silo dies is driven by
     /// membership (seconds); the lease is the fallback for a silo that hangs without being declared dead.</summary>
@@ -25,6 +25,9 @@ public sealed class TrainingSiloOptions
     public int MaxSiloDeaths { get; set; } = 3;
     /// <summary>How often a sweep looks for free slots and stale trials.</summary>
     public TimeSpan SchedulerInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>How often a sweep reads every one of its trial rows, as the backstop for what no report told it (another
+    /// process's write); between these it reads only the trials it knows changed and the running ones.</summary>
+    public TimeSpan SweepReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>The durable reminder that brings a sweep back after every silo restarted. Orleans' minimum is 1 minute.</summary>
     public TimeSpan SweepReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
     /// <summary>How often a running trial pushes its live progress to its sweep.</summary>
@@ -32,11 +35,17 @@ public sealed class TrainingSiloOptions
     /// <summary>Inside-epoch checkpoint interval in batches; null checkpoints only at epoch ends. A sweep file may override.</summary>
     public int? CheckpointEveryBatches { get; set; }
 
-    public int EffectiveSlots => Slots > 0 ? Slots : 1;
+    /// <summary>
+    /// As set, else one per core on a CPU silo (each training on one thread: see <see cref="EffectiveThreads"/>) and one on
+    /// a GPU silo.
+    /// </summary>
+    public int EffectiveSlots => Slots > 0 ? Slots : DeviceKind == "cpu" ? Environment.ProcessorCount : 1;
 
     /// <summary>
-    /// Threads per training: as set, else the cores shared out between the slots. libtorch's workers spin-wait, so
-    /// more threads than cores (two trainings of two threads on two cores) is many times slower, not a little.
+    /// Threads per training: as set, else one. Measured (benchmarks/README.md, "Training" → "Threads"): two 1-thread
+    /// trainings side by side gave 2.1–2.6× the samples/s of one 2-thread training, and libtorch's workers spin-wait, so
+    /// more threads than cores (two trainings of two threads on two cores) is many times slower, not a little. Cores are
+    /// better spent on more slots.
     /// </summary>
-    public int EffectiveThreads => ThreadsPerSlot ?? Math.Max(1, Environment.ProcessorCount / EffectiveSlots);
+    public int EffectiveThreads => ThreadsPerSlot ?? 1;
 }

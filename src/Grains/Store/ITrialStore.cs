@@ -55,6 +55,11 @@ public interface ITrialStore
     // ---- trials
     Task<IReadOnlyList<TrialRecord>> GetTrialsAsync(string sweepId, CancellationToken ct = default);
     Task<TrialRecord?> GetTrialAsync(string trialId, CancellationToken ct = default);
+    /// <summary>The rows of just these trials of the sweep (ids of other sweeps and unknown ids are skipped), by number:
+    /// the sweep grain's targeted refresh, so that keeping its view current costs the trials that changed, not the sweep.</summary>
+    Task<IReadOnlyList<TrialRecord>> GetTrialsAsync(string sweepId, IReadOnlyCollection<string> trialIds, CancellationToken ct = default);
+    /// <summary>Every sweep's trial count per status, in one query: `sweep list` without reading every trial row.</summary>
+    Task<IReadOnlyDictionary<string, IReadOnlyDictionary<TrialStatus, int>>> CountTrialsByStatusAsync(CancellationToken ct = default);
     /// <summary>Sets status (and error) whatever the attempt: for the sweep's own decisions (cancel, retry → pending).</summary>
     Task SetTrialStatusAsync(string trialId, TrialStatus status, string? error, CancellationToken ct = default);
     /// <summary>

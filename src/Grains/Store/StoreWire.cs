@@ -38,6 +38,12 @@ internal static class StoreWire
     public static DateTimeOffset FromSqliteTime(string text) =>
         DateTimeOffset.ParseExact(text, SqliteTimeFormat, CultureInfo.InvariantCulture,
             DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    /// <summary>(sweep, status, count) rows of a GROUP BY, shaped as each sweep's counts per status.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyDictionary<TrialStatus, int>> CountsBySweep(
+        IEnumerable<(string Sweep, TrialStatus Status, int Count)> rows) =>
+        rows.GroupBy(r => r.Sweep).ToDictionary(g => g.Key,
+            g => (IReadOnlyDictionary<TrialStatus, int>)g.ToDictionary(r => r.Status, r => r.Count));
 }
 
 /// <summary>How an attempt ended, as stored in trial_attempts.outcome.</summary>

@@ -63,9 +63,11 @@ public sealed partial class SweepDirectoryGrain(ITrialStore store, IOptions<Data
     public async Task<ImmutableArray<SweepSummary>> List()
     {
         var summaries = ImmutableArray.CreateBuilder<SweepSummary>();
+        // One GROUP BY for every sweep's counts: a listing costs the sweeps, not the trial rows under them.
+        var counts = await store.CountTrialsByStatusAsync();
         foreach (var sweep in await store.ListSweepsAsync())
         {
-            var trials = await store.GetTrialsAsync(sweep.Id);
+            var byStatus = counts.GetValueOrDefault(sweep.Id) ?? ImmutableDictionary<TrialStatus, int>.Empty;
             summaries.Add(new SweepSummary
             {
                 Id = sweep.Id,
@@ -73,11 +75,11 @@ public sealed partial class SweepDirectoryGrain(ITrialStore store, IOptions<Data
                 State = sweep.State,
                 Metric = sweep.Metric,
                 Maximize = sweep.Maximize,
-                TrialsByStatus = trials.GroupBy(t => t.Status).ToImmutableDictionary(g => g.Key, g => g.Count()),
+                TrialsByStatus = byStatus.ToImmutableDictionary(),
                 CreatedAt = sweep.CreatedAt,
                 FinishedAt = sweep.FinishedAt,
                 EpochsRedone = await store.CountRedoneEpochsAsync(sweep.Id),
-                TrialsToPropose = await TrialsToProposeAsync(sweep, trials.Count),
+                TrialsToPropose = await TrialsToProposeAsync(sweep, byStatus.Values.Sum()),
                 ForkedFrom = sweep.ForkedFrom,
             });
         }

@@ -46,9 +46,8 @@ public sealed partial class SweepGrain
             default:
                 return EpochVerdict.Continue; // a stale attempt (its writes are fenced anyway), or the donor's snapshot vanished
         }
-        view.Record = view.Record with { Status = TrialStatus.Pending, Parameters = decision.NewParameters };
-        view.Live = null;
-        _refreshRequested = true;
+        _trials.Apply(view.Record with { Status = TrialStatus.Pending, Parameters = decision.NewParameters });
+        _changed.Add(config.TrialId); // its attempt's end and the store's own copy of the exploit
         // Admit it again soon, but after this call returns: the trial grain that reported is still stopping its training.
         if (_sweep.State == SweepState.Running) _scheduler?.Change(_options.SchedulerInterval, _options.SchedulerInterval);
         return EpochVerdict.Exploited;

@@ -30,7 +30,7 @@ public sealed partial class SweepGrain
         if (count <= 0) return;
         // Stamp first, then read: a trial finishing after the stamp reads as pending here and in any recomputation.
         var basis = await store.StampFinishedTrialsAsync(SweepId, ct);
-        await RefreshTrialsAsync(ct);
+        await RefreshChangedTrialsAsync(ct);
         await LoadMissingEpochsAsync();
         var finishSeqs = (await store.GetProposalHistoryAsync(SweepId, ct)).ToDictionary(r => r.Number, r => r.FinishSeq);
         var rows = _trials.Values.Select(v => new TpeTrialRow(v.Record.Number, v.Record.Status, v.Record.Parameters,
@@ -47,7 +47,8 @@ public sealed partial class SweepGrain
         }
         await store.AddProposedTrialsAsync(SweepId, proposed, basis, ct);
         LogProposed(SweepId, count, first, basis);
-        await RefreshTrialsAsync(ct);
+        _changed.UnionWith(proposed.Select(t => t.TrialId));
+        await RefreshChangedTrialsAsync(ct);
     }
 
     async Task<int> ExtendBudgetAsync(int trials)

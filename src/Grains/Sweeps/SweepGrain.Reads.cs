@@ -25,7 +25,8 @@ public sealed partial class SweepGrain
             await RefreshTrialsAsync(CancellationToken.None);
             await LoadMissingEpochsAsync();
         }
-        else if (_refreshRequested || _sweep.State != SweepState.Running) await RefreshTrialsAsync(CancellationToken.None);
+        else if (_sweep.State != SweepState.Running) await RefreshTrialsAsync(CancellationToken.None);
+        else await RefreshChangedTrialsAsync(CancellationToken.None);
         var lineage = await LineageAsync();
         var trials = _trials.Values.OrderBy(v => v.Record.Number).Select(v => new TrialSummary
         {
@@ -80,8 +81,7 @@ public sealed partial class SweepGrain
     {
         foreach (var view in _trials.Values.Where(v => v.Epochs.Count < v.Record.EpochsCompleted))
         {
-            view.Epochs.Clear();
-            view.Epochs.AddRange(await store.GetEpochsAsync(view.Record.TrialId));
+            view.ReplaceEpochs(await store.GetEpochsAsync(view.Record.TrialId));
         }
     }
 }

@@ -35,23 +35,19 @@ public sealed partial class SweepGrain(
     IPruner _pruner = null!;
     /// <summary>The exploit decision of a `search: pbt` sweep; null for other searches.</summary>
     PbtScheduler? _pbt;
-    readonly Dictionary<string, TrialView> _trials = new();
+    readonly SweepTrialViews _trials = new();
     IGrainTimer? _scheduler;
-    bool _refreshRequested = true;
+    /// <summary>Read every trial row at the next refresh: after activation, a reopen, or a silo's loss.</summary>
+    bool _fullRefreshRequested = true;
+    /// <summary>Trials this grain learnt changed (admitted, finished, requeued, proposed): the next refresh reads just
+    /// these and the running ones, so it costs what changed, never the trials that finished long ago.</summary>
+    HashSet<string> _changed = new();
+    DateTime _lastFullRefresh;
     /// <summary>Set once the sweep decided how it ends; a finish that failed halfway (store down) is retried by the scheduler
     /// with the same decision, so a cancelled sweep never ends up completed.</summary>
     SweepState? _ending;
     /// <summary>When this activation first saw each absent silo that still has running trials of the sweep.</summary>
     readonly Dictionary<string, DateTime> _absentSince = new();
-
-    /// <summary>What this grain knows of one trial between store refreshes.</summary>
-    sealed class TrialView(TrialRecord record)
-    {
-        public TrialRecord Record { get; set; } = record;
-        public List<EpochReport> Epochs { get; } = new();
-        public TrialProgress? Live { get; set; }
-        public TrialConfig Config => new(Record.TrialId, Record.SweepId, Record.Number, Record.Parameters);
-    }
 
     string SweepId => this.GetPrimaryKeyString();
 
@@ -66,7 +62,7 @@ public sealed partial class SweepGrain(
         await LoadBudgetAsync(cancellationToken);
         await RefreshTrialsAsync(cancellationToken);
         foreach (var view in _trials.Values.Where(v => v.Record.EpochsCompleted > 0))
-            view.Epochs.AddRange(await store.GetEpochsAsync(view.Record.TrialId, cancellationToken));
+            view.ReplaceEpochs(await store.GetEpochsAsync(view.Record.TrialId, cancellationToken));
         if (_sweep.State == SweepState.Running) StartScheduler();
     }
 
@@ -108,11 +104,11 @@ public sealed partial class SweepGrain(
             await FinishAsync(ending);
             return;
         }
-        if (_refreshRequested) await RefreshTrialsAsync(ct);
+        await RefreshChangedTrialsAsync(ct);
         await RecoverTrialsOfLostSilosAsync(ct);
         await ExpireLeasesAsync(ct);
         await AdmitAsync(ct);
-        if (_trials.Values.All(v => v.Record.Status.IsFinal()) && TrialsToPropose == 0) await FinishAsync(SweepState.Completed);
+        if (_trials.AllFinal && TrialsToPropose == 0) await FinishAsync(SweepState.Completed);
     }
 
     /// <summary>
@@ -121,21 +117,48 @@ public sealed partial class SweepGrain(
     /// </summary>
     async Task ExpireLeasesAsync(CancellationToken ct)
     {
-        if (!_trials.Values.Any(v => v.Record.Status == TrialStatus.Running)) return;
+        if (_trials.RunningIds.Count == 0) return;
         var requeued = await store.ExpireLeasesAsync(SweepId, ct);
         if (requeued.Count == 0) return;
         LogLeasesExpired(SweepId, requeued.Count, string.Join(", ", requeued));
-        await RefreshTrialsAsync(ct);
+        _changed.UnionWith(requeued);
+        await RefreshChangedTrialsAsync(ct);
     }
 
+    /// <summary>Reads every trial row: on activation, reopen, a silo's loss, the sweep's end, and now and then as the
+    /// backstop for anything this grain was not told (a report lost with its silo, another process's write).</summary>
     async Task RefreshTrialsAsync(CancellationToken ct)
     {
-        _refreshRequested = false;
-        foreach (var record in await store.GetTrialsAsync(SweepId, ct))
+        _fullRefreshRequested = false;
+        _changed.Clear();
+        _lastFullRefresh = DateTime.UtcNow;
+        foreach (var record in await store.GetTrialsAsync(SweepId, ct)) _trials.Apply(record);
+    }
+
+    /// <summary>
+    /// Reads just the trials that changed: those this grain was told of, and every running one (bounded by the slots), so a
+    /// finish whose report was lost still shows at the next tick. Every <see cref="TrainingSiloOptions.SweepReconcileInterval"/>
+    /// it reads every row instead.
+    /// </summary>
+    async Task RefreshChangedTrialsAsync(CancellationToken ct)
+    {
+        if (_fullRefreshRequested || DateTime.UtcNow - _lastFullRefresh >= _options.SweepReconcileInterval)
         {
-            if (_trials.TryGetValue(record.TrialId, out var view)) view.Record = record;
-            else _trials[record.TrialId] = new TrialView(record);
-            if (record.Status != TrialStatus.Running) _trials[record.TrialId].Live = null;
+            await RefreshTrialsAsync(ct);
+            return;
+        }
+        var ids = _changed;
+        ids.UnionWith(_trials.RunningIds);
+        if (ids.Count == 0) return;
+        _changed = new HashSet<string>();
+        try
+        {
+            foreach (var record in await store.GetTrialsAsync(SweepId, ids, ct)) _trials.Apply(record);
+        }
+        catch
+        {
+            _changed.UnionWith(ids); // read them at the next refresh
+            throw;
         }
     }
 
@@ -149,8 +172,7 @@ public sealed partial class SweepGrain(
         var snapshot = membership.CurrentSnapshot;
         var now = DateTime.UtcNow;
         var lost = new List<string>();
-        var runningOn = _trials.Values.Where(v => v.Record.Status == TrialStatus.Running && v.Record.Silo is not null)
-            .Select(v => v.Record.Silo!).ToHashSet();
+        var runningOn = _trials.RunningIds.Select(id => _trials[id].Record.Silo).OfType<string>().ToHashSet();
         foreach (var silo in runningOn)
         {
             var member = snapshot.Members.Values.FirstOrDefault(m => m.SiloAddress.ToParsableString() == silo);
@@ -165,26 +187,24 @@ public sealed partial class SweepGrain(
             var requeued = await store.AbandonAttemptsOfSiloAsync(silo, ct);
             if (requeued.Count > 0) LogRecovered(SweepId, requeued.Count, silo);
             _absentSince.Remove(silo);
-            _refreshRequested = true;
+            _changed.UnionWith(requeued); // ids of other sweeps' trials are skipped by the read
         }
-        if (_refreshRequested) await RefreshTrialsAsync(ct);
+        if (lost.Count > 0) await RefreshChangedTrialsAsync(ct);
     }
 
     async Task AdmitAsync(CancellationToken ct)
     {
-        var pending = PendingTrials();
-        if (pending.Count == 0 && TrialsToPropose == 0) return;
+        if (_trials.PendingCount == 0 && TrialsToPropose == 0) return;
         int free = await FreeSlotsAsync(ct);
         if (free <= 0) return;
-        if (free > pending.Count && TrialsToPropose > 0)
+        if (free > _trials.PendingCount && TrialsToPropose > 0)
         {
             // Just enough for the free slots, each proposal seeing the latest results: never a batch that waits for others.
-            await ProposeAsync(free - pending.Count, ct);
-            pending = PendingTrials();
+            await ProposeAsync(free - _trials.PendingCount, ct);
         }
 
         RequestContext.Set(TrainingSlotPlacement.DeviceKindKey, _spec.Device.ToWire());
-        var admitted = pending.Take(free).ToList();
+        var admitted = _trials.Pending.Take(free).ToList();
         await Task.WhenAll(admitted.Select(async v =>
         {
             try
@@ -201,11 +221,8 @@ public sealed partial class SweepGrain(
             }
         }));
         RequestContext.Remove(TrainingSlotPlacement.DeviceKindKey);
-        _refreshRequested = true; // attempts, silos and statuses changed in the store
+        _changed.UnionWith(admitted.Select(v => v.Record.TrialId)); // their attempts, silos and statuses changed in the store
     }
-
-    List<TrialView> PendingTrials() =>
-        _trials.Values.Where(v => v.Record.Status == TrialStatus.Pending).OrderBy(v => v.Record.Number).ToList();
 
     async Task<int> FreeSlotsAsync(CancellationToken ct)
     {
@@ -218,15 +235,12 @@ public sealed partial class SweepGrain(
     public async Task<EpochVerdict> ReportEpoch(EpochReport report)
     {
         if (!_trials.TryGetValue(report.TrialId, out var view) || IsStale(view, report.Attempt)) return EpochVerdict.Continue;
-        view.Epochs.RemoveAll(e => e.Epoch >= report.Epoch); // a resumed attempt re-reports from its checkpoint
-        view.Epochs.Add(report);
+        view.AddEpoch(report);
         if (_pbt is not null) return await ExploitIfBehindAsync(view, report);
-        var others = _trials.Values.Where(v => v != view).Select(History).ToList();
-        return _pruner.ShouldPrune(History(view), others) ? EpochVerdict.Prune : EpochVerdict.Continue;
+        if (_pruner is NoPruner) return EpochVerdict.Continue; // no need to gather every trial's history for nothing
+        var others = _trials.Values.Where(v => v != view).Select(v => v.History(_sweep.Metric)).ToList();
+        return _pruner.ShouldPrune(view.History(_sweep.Metric), others) ? EpochVerdict.Prune : EpochVerdict.Continue;
     }
-
-    TrialHistory History(TrialView view) =>
-        TrialHistory.FromReports(view.Record.TrialId, view.Record.Status, view.Epochs, _sweep.Metric);
 
     /// <summary>A report from an attempt older than the trial's current one: a zombie of a silo presumed dead.</summary>
     static bool IsStale(TrialView view, int attempt) => attempt < view.Record.Attempts;
@@ -240,7 +254,7 @@ public sealed partial class SweepGrain(
     public Task ReportFinished(string trialId, int attempt, TrialStatus status, string? error)
     {
         if (!_trials.TryGetValue(trialId, out var view) || IsStale(view, attempt)) return Task.CompletedTask;
-        _refreshRequested = true;
+        _changed.Add(trialId);
         view.Live = null;
         LogTrialFinished(SweepId, trialId, status.ToWire());
         // A slot just freed up: schedule now rather than at the next tick, but after this call returns. The reporting trial
@@ -252,7 +266,7 @@ public sealed partial class SweepGrain(
 
     public Task Poke()
     {
-        _refreshRequested = true;
+        _fullRefreshRequested = true;
         // Trials came back (a silo died): look at once rather than at the next tick.
         if (_sweep.State == SweepState.Running) _scheduler?.Change(TimeSpan.Zero, _options.SchedulerInterval);
         return Task.CompletedTask;
@@ -301,7 +315,7 @@ public sealed partial class SweepGrain(
         await store.SetSweepStateAsync(SweepId, SweepState.Running);
         _sweep = _sweep with { State = SweepState.Running, FinishedAt = null };
         _ending = null;
-        _refreshRequested = true;
+        _fullRefreshRequested = true;
         await Start();
     }
 
