@@ -28,31 +28,4 @@ public sealed partial class PostgresTrialStore
     public async Task<int> RetryFailedTrialsAsync(string sweepId, CancellationToken ct = default) =>
         await ExecAsync(null, null, "UPDATE trials SET status = 'pending', error = NULL, finished_at = NULL, finish_seq = NULL WHERE sweep_id = $1 AND status = 'failed'",
             ct, P(sweepId)).ConfigureAwait(false);
-
-    public Task<IReadOnlyList<string>> ExpireLeasesAsync(string sweepId, CancellationToken ct = default) =>
-        InTransactionAsync<IReadOnlyList<string>>(async (connection, tx) =>
-        {
-            // Trials before their attempts, in id order: the lock order of BeginAttemptAsync and EndAttemptAsync.
-            await ExecAsync(connection, tx, """
-                SELECT id FROM trials
-                WHERE sweep_id = $1 AND id IN (SELECT trial_id FROM trial_attempts WHERE ended_at IS NULL AND lease_until <= now())
-                ORDER BY id FOR UPDATE
-                """, ct, P(sweepId)).ConfigureAwait(false);
-            var requeued = new List<string>();
-            await using var reader = await Command(connection, tx, $"""
-                WITH expired AS (
-                    UPDATE trial_attempts a SET ended_at = now(), outcome = '{AttemptOutcomes.Expired}'
-                    FROM trials t
-                    WHERE t.id = a.trial_id AND t.sweep_id = $1 AND a.ended_at IS NULL AND a.lease_until <= now()
-                    RETURNING a.trial_id, a.attempt
-                )
-                UPDATE trials t SET status = 'pending', error = 'its lease ran out on ' || t.silo
-                FROM expired e
-                WHERE t.id = e.trial_id AND t.attempts = e.attempt AND t.status = 'running'
-                RETURNING t.id
-                """, P(sweepId)).ExecuteReaderAsync(ct).ConfigureAwait(false);
-            while (await reader.ReadAsync(ct).ConfigureAwait(false)) requeued.Add(reader.GetString(0));
-            requeued.Sort(StringComparer.Ordinal);
-            return requeued;
-        }, ct);
 }

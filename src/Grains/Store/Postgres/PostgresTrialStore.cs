@@ -21,6 +21,8 @@ public sealed partial class PostgresTrialStore : ITrialStore, IAsyncDisposable, 
 {
     private readonly ILogger _logger;
     private readonly bool _ownsDataSource;
+    private readonly PostgresSessions _sessions;
+    private readonly AttemptLedger _attempts;
 
     /// <summary>A store over the process's data source; the caller keeps owning (and disposes) it.</summary>
     public PostgresTrialStore(NpgsqlDataSource dataSource, ILogger<PostgresTrialStore>? logger = null)
@@ -31,6 +33,8 @@ public sealed partial class PostgresTrialStore : ITrialStore, IAsyncDisposable, 
         DataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
         _ownsDataSource = ownsDataSource;
         _logger = logger ?? NullLogger<PostgresTrialStore>.Instance;
+        _sessions = new PostgresSessions(DataSource, _logger);
+        _attempts = new AttemptLedger(_sessions);
     }
 
     /// <summary>

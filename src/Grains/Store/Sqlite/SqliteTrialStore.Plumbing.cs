@@ -143,17 +143,7 @@ public sealed partial class SqliteTrialStore
 
     private static string Now(TimeSpan offset = default) => StoreWire.ToSqliteTime(DateTimeOffset.UtcNow + offset);
 
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        // Per connection: wait for other processes' locks inside SQLite; WAL makes NORMAL sync durable enough
-        // (a power cut may lose the last commits, never corrupt the file).
-        using var pragmas = Command(connection, null,
-            $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL;");
-        pragmas.ExecuteNonQuery();
-        return connection;
-    }
+    private SqliteConnection Open() => _sessions.Open();
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql,
         params (string Name, object? Value)[] parameters)
@@ -178,36 +168,10 @@ public sealed partial class SqliteTrialStore
     }
 
     /// <summary>Runs <paramref name="work"/> in one BEGIN IMMEDIATE transaction; it commits when work returns, rolls back when it throws.</summary>
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken ct)
-    {
-        await _writeGate.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            ct.ThrowIfCancellationRequested();
-            using var connection = Open();
-            using var tx = connection.BeginTransaction(deferred: false);
-            var result = work(connection, tx);
-            tx.Commit();
-            return result;
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
+    private Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken ct) =>
+        _sessions.WriteAsync(s => Task.FromResult(work((SqliteConnection)s.Connection, (SqliteTransaction)s.Transaction!)), ct);
 
     /// <summary>Runs a read on its own connection (WAL: never waits for the writer); failures come back in the task.</summary>
-    private Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken ct)
-    {
-        try
-        {
-            ct.ThrowIfCancellationRequested();
-            using var connection = Open();
-            return Task.FromResult(read(connection));
-        }
-        catch (Exception e)
-        {
-            return Task.FromException<T>(e);
-        }
-    }
+    private Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken ct) =>
+        _sessions.ReadAsync(s => Task.FromResult(read((SqliteConnection)s.Connection)), ct);
 }

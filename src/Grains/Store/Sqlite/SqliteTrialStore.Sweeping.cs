@@ -23,26 +23,6 @@ public sealed partial class SqliteTrialStore
             "UPDATE trials SET status = 'pending', error = NULL, finished_at = NULL, finish_seq = NULL WHERE sweep_id = $sweep AND status = 'failed'",
             ("$sweep", sweepId)), ct);
 
-    public Task<IReadOnlyList<string>> ExpireLeasesAsync(string sweepId, CancellationToken ct = default) =>
-        WriteAsync<IReadOnlyList<string>>((connection, tx) =>
-        {
-            var now = Now();
-            // Only the trial's current attempt decides its status; an older open attempt is closed all the same.
-            var requeued = Ids(connection, tx, """
-                SELECT t.id FROM trials t JOIN trial_attempts a ON a.trial_id = t.id AND a.attempt = t.attempts
-                WHERE t.sweep_id = $sweep AND t.status = 'running' AND a.ended_at IS NULL AND a.lease_until <= $now
-                ORDER BY t.id
-                """, sweepId, now);
-            Exec(connection, tx, $"""
-                UPDATE trial_attempts SET ended_at = $now, outcome = '{AttemptOutcomes.Expired}'
-                WHERE ended_at IS NULL AND lease_until <= $now AND trial_id IN (SELECT id FROM trials WHERE sweep_id = $sweep)
-                """, ("$sweep", sweepId), ("$now", now));
-            foreach (var trialId in requeued)
-                // The error makes the next admission avoid that silo when another has room (it may be frozen).
-                Exec(connection, tx, "UPDATE trials SET status = 'pending', error = 'its lease ran out on ' || silo WHERE id = $id", ("$id", trialId));
-            return requeued;
-        }, ct);
-
     private static List<string> Ids(SqliteConnection connection, SqliteTransaction tx, string sql, string sweepId, string? now = null)
     {
         var ids = new List<string>();

@@ -17,7 +17,8 @@ public sealed partial class SqliteTrialStore : ITrialStore, IAsyncDisposable, ID
     public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
 
     private readonly string _connectionString;
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly SqliteSessions _sessions;
+    private readonly AttemptLedger _attempts;
     private readonly ILogger _logger;
 
     public SqliteTrialStore(string path, ILogger<SqliteTrialStore>? logger = null)
@@ -34,6 +35,8 @@ public sealed partial class SqliteTrialStore : ITrialStore, IAsyncDisposable, ID
             ForeignKeys = true,
             DefaultTimeout = (int)BusyTimeout.TotalSeconds,
         }.ToString();
+        _sessions = new SqliteSessions(_connectionString, BusyTimeout);
+        _attempts = new AttemptLedger(_sessions);
     }
 
     /// <summary>The database file.</summary>
@@ -41,13 +44,7 @@ public sealed partial class SqliteTrialStore : ITrialStore, IAsyncDisposable, ID
 
     public override string ToString() => $"sqlite:{Path}";
 
-    public void Dispose()
-    {
-        _writeGate.Dispose();
-        // Pooled connections keep the file (and its -wal/-shm companions) open; let the file go with the store.
-        using var connection = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(connection);
-    }
+    public void Dispose() => _sessions.Dispose();
 
     public ValueTask DisposeAsync()
     {
