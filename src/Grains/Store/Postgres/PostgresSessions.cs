@@ -8,6 +8,10 @@ internal sealed partial class PostgresSessions(NpgsqlDataSource dataSource, ILog
 {
     public StoreDialect Dialect => PostgresDialect.Instance;
 
+    public NpgsqlDataSource DataSource => dataSource;
+
+    public ILogger Logger => logger;
+
     public async Task<T> ReadAsync<T>(Func<StoreSession, Task<T>> read, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);

@@ -49,7 +49,7 @@ internal sealed class SqliteDialect : StoreDialect
             StoreSession.Add(command, Now, StoreWire.ToSqliteTime(sessionNow));
     }
 
-    // SQLITE_CONSTRAINT_UNIQUE; SQLite names the columns, not the index, and one writer at a time never races on one.
+    // SQLITE_CONSTRAINT_UNIQUE; its message names the index where the index has no plain columns to name.
     public override bool IsUniqueViolation(DbException e, string? constraint = null) =>
-        e is SqliteException { SqliteExtendedErrorCode: 2067 };
+        e is SqliteException { SqliteExtendedErrorCode: 2067 } && (constraint is null || e.Message.Contains(constraint, StringComparison.Ordinal));
 }

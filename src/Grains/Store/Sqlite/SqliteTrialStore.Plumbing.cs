@@ -11,15 +11,6 @@ public sealed partial class SqliteTrialStore
 {
     // ------------------------------------------------------------------ plumbing
 
-    private const string SelectSweep =
-        "SELECT id, name, state, spec_text, metric, maximize, created_at, finished_at, device, forked_from_sweep, forked_from_trial FROM sweeps";
-
-    private const string SelectTrial = """
-        SELECT id, sweep_id, number, hyperparameters, status, attempts, silo, epochs_completed, error, kept,
-               created_at, started_at, finished_at
-        FROM trials
-        """;
-
     private static readonly string[] EpochColumns =
     [
         "trial_id", "epoch", "attempt", "train_mse", "test_mse", "test_psnr", "noisy_input_mse", "noisy_input_psnr", "nmi",
@@ -92,49 +83,6 @@ public sealed partial class SqliteTrialStore
         }
         return writers;
     }
-
-    private void InsertTrials(SqliteConnection connection, SqliteTransaction tx, IReadOnlyList<TrialConfig> trials)
-    {
-        using var insert = Command(connection, tx, $"""
-            INSERT INTO trials (id, sweep_id, number, hyperparameters, status, created_at, device)
-            VALUES ($id, $sweep, $number, $parameters, 'pending', $now, {string.Format(DeviceMigrations.TrialDeviceFromSweep, "$sweep")})
-            ON CONFLICT (id) DO NOTHING
-            """, ("$id", ""), ("$sweep", ""), ("$number", 0), ("$parameters", ""), ("$now", Now()));
-        foreach (var trial in trials)
-        {
-            insert.Parameters["$id"].Value = trial.TrialId;
-            insert.Parameters["$sweep"].Value = trial.SweepId;
-            insert.Parameters["$number"].Value = trial.Number;
-            insert.Parameters["$parameters"].Value = StoreWire.ToJson(trial.Parameters);
-            try
-            {
-                insert.ExecuteNonQuery();
-            }
-            catch (SqliteException e) when (e.SqliteExtendedErrorCode == 2067) // SQLITE_CONSTRAINT_UNIQUE on (sweep_id, number)
-            {
-                throw StoreChecks.NumberTaken(trial, e);
-            }
-        }
-    }
-
-    private static void ThrowIfRunningNameTaken(SqliteConnection connection, SqliteTransaction tx, string name, string? exceptId)
-    {
-        if (Scalar(connection, tx, "SELECT id FROM sweeps WHERE name = $name AND state = 'running' AND id IS NOT $except",
-                ("$name", name), ("$except", exceptId)) is string existing)
-            throw new DuplicateSweepException(name, existing);
-    }
-
-    private static SweepRecord ReadSweep(SqliteDataReader r) => new(
-        r.GetString(0), r.GetString(1), StoreWire.ParseSweepState(r.GetString(2)), r.GetString(3), r.GetString(4), r.GetBoolean(5),
-        Time(r, 6), NullableTime(r, 7), StoreWire.ParseDevice(r.GetString(8)),
-        r.IsDBNull(9) ? null : new SweepOrigin(r.GetString(9), r.GetString(10)));
-
-    private static TrialRecord ReadTrial(SqliteDataReader r) => new(
-        TrialId: r.GetString(0), SweepId: r.GetString(1), Number: r.GetInt32(2),
-        Parameters: StoreWire.HyperparametersFromJson(r.GetString(3), r.GetString(0)),
-        Status: TrialStatusExtensions.ParseTrialStatus(r.GetString(4)), Attempts: r.GetInt32(5),
-        Silo: r.IsDBNull(6) ? null : r.GetString(6), EpochsCompleted: r.GetInt32(7), Error: r.IsDBNull(8) ? null : r.GetString(8),
-        Kept: r.GetBoolean(9), CreatedAt: Time(r, 10), StartedAt: NullableTime(r, 11), FinishedAt: NullableTime(r, 12));
 
     private static DateTimeOffset Time(SqliteDataReader reader, int ordinal) => StoreWire.FromSqliteTime(reader.GetString(ordinal));
 
