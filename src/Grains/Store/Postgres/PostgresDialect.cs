@@ -58,4 +58,26 @@ internal sealed class PostgresDialect : StoreDialect
         });
         await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
+
+    /// <summary>All the rows in one statement: their columns as arrays, fenced as <see cref="EpochQueries.UpsertOne"/>.</summary>
+    public override async Task<int> UpsertEpochsAsync(StoreSession session, IReadOnlyList<EpochReport> rows, CancellationToken ct)
+    {
+        var columns = string.Join(", ", StoreRows.EpochColumns);
+        await using var upsert = session.Command($"""
+            INSERT INTO epoch_metrics ({columns}, written_at)
+            SELECT u.*, now()
+            FROM unnest({string.Join(", ", StoreRows.EpochColumns.Select(c => "@" + c))}) AS u({columns})
+            WHERE {AttemptLedger.IsCurrentWriter("u.trial_id", "u.attempt")}
+            {EpochQueries.UpsertConflict}
+            """,
+            ("@trial_id", rows.Select(r => r.TrialId).ToArray()), ("@epoch", rows.Select(r => r.Epoch).ToArray()),
+            ("@attempt", rows.Select(r => r.Attempt).ToArray()), ("@train_mse", rows.Select(r => r.TrainMse).ToArray()),
+            ("@test_mse", rows.Select(r => r.TestMse).ToArray()), ("@test_psnr", rows.Select(r => r.TestPsnr).ToArray()),
+            ("@noisy_input_mse", rows.Select(r => r.NoisyInputMse).ToArray()), ("@noisy_input_psnr", rows.Select(r => r.NoisyInputPsnr).ToArray()),
+            ("@nmi", rows.Select(r => r.Nmi).ToArray()), ("@cluster_accuracy", rows.Select(r => r.ClusterAccuracy).ToArray()),
+            ("@baseline_nmi", rows.Select(r => r.BaselineNmi).ToArray()),
+            ("@baseline_cluster_accuracy", rows.Select(r => r.BaselineClusterAccuracy).ToArray()),
+            ("@samples_per_second", rows.Select(r => r.SamplesPerSecond).ToArray()), ("@wall_seconds", rows.Select(r => r.WallSeconds).ToArray()));
+        return await upsert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
 }

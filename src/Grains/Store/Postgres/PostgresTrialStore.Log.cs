@@ -9,10 +9,4 @@ public sealed partial class PostgresTrialStore
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Trial store migration: PostgreSQL warns: {Message}")]
     private static partial void LogMigrationWarning(ILogger logger, string message);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Dropped {Count} epoch rows from attempts that are no longer current (fenced out)")]
-    private static partial void LogFencedEpochsDropped(ILogger logger, int count);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Trial store write aborted by PostgreSQL ({SqlState}), try {Try}; running it again")]
-    private static partial void LogConflictRetry(ILogger logger, string sqlState, int @try);
 }

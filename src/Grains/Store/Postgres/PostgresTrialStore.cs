@@ -10,7 +10,7 @@ namespace AeGrid.Grains.Store;
 /// <see cref="RelationalTrialStore"/>'s; this class brings the data source, the dialect's row locks and database clock
 /// (<see cref="PostgresDialect"/>) and the schema (<see cref="PostgresSchema"/>, with Orleans' ADO.NET tables).
 /// </summary>
-public sealed partial class PostgresTrialStore : RelationalTrialStore, ITrialStore, IAsyncDisposable, IDisposable
+public sealed partial class PostgresTrialStore : RelationalTrialStore, IAsyncDisposable, IDisposable
 {
     private readonly ILogger _logger;
     private readonly bool _ownsDataSource;
@@ -24,7 +24,7 @@ public sealed partial class PostgresTrialStore : RelationalTrialStore, ITrialSto
         : this(new PostgresSessions(dataSource ?? throw new ArgumentNullException(nameof(dataSource)),
             logger ?? NullLogger<PostgresTrialStore>.Instance), ownsDataSource) { }
 
-    private PostgresTrialStore(PostgresSessions sessions, bool ownsDataSource) : base(sessions)
+    private PostgresTrialStore(PostgresSessions sessions, bool ownsDataSource) : base(sessions, sessions.Logger)
     {
         _sessions = sessions;
         DataSource = sessions.DataSource;
@@ -68,7 +68,7 @@ public sealed partial class PostgresTrialStore : RelationalTrialStore, ITrialSto
     /// Applies pending migrations (schema_version) and rewrites the Orleans ADO.NET query texts, all in one transaction
     /// under an advisory lock: processes starting together take turns and the later ones find nothing to do.
     /// </summary>
-    public async Task MigrateAsync(CancellationToken ct = default)
+    public override async Task MigrateAsync(CancellationToken ct = default)
     {
         var applied = await _sessions.WriteAsync(async s =>
         {
@@ -86,26 +86,4 @@ public sealed partial class PostgresTrialStore : RelationalTrialStore, ITrialSto
 
         foreach (var migration in applied) LogMigrationApplied(_logger, migration.Version, migration.Description);
     }
-
-    // ------------------------------------------------------------------ SQL
-
-    private static readonly string[] EpochColumns = StoreRows.EpochColumns;
-
-    private static string IsCurrentWriter(string trial, string attempt) => AttemptLedger.IsCurrentWriter(trial, attempt);
-
-    private static readonly string UpsertEpochs = $"""
-        INSERT INTO epoch_metrics ({string.Join(", ", EpochColumns)}, written_at)
-        SELECT u.*, now()
-        FROM unnest($1::text[], $2::integer[], $3::integer[], $4::float8[], $5::float8[], $6::float8[], $7::float8[],
-                    $8::float8[], $9::float8[], $10::float8[], $11::float8[], $12::float8[], $13::float8[], $14::float8[])
-             AS u({string.Join(", ", EpochColumns)})
-        WHERE {IsCurrentWriter("u.trial_id", "u.attempt")}
-        ON CONFLICT (trial_id, epoch) DO UPDATE SET
-            {string.Join(", ", EpochColumns.Skip(2).Append("written_at").Select(c => $"{c} = EXCLUDED.{c}"))},
-            write_count = epoch_metrics.write_count + 1
-        """;
-
-    private static DateTimeOffset Time(NpgsqlDataReader r, int ordinal) => r.GetFieldValue<DateTimeOffset>(ordinal);
-
-    private static double? NullableDouble(NpgsqlDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetDouble(ordinal);
 }

@@ -1,4 +1,5 @@
 using AeGrid.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace AeGrid.Grains.Store;
 
@@ -7,18 +8,27 @@ namespace AeGrid.Grains.Store;
 /// attempt ledger, sweeps, trials, epochs, checkpoints, pbt), written once over ADO.NET; a subclass brings only the
 /// database — its sessions (connections, transactions, concurrency) and its dialect — and its schema.
 /// </summary>
-public abstract class RelationalTrialStore
+public abstract class RelationalTrialStore : ITrialStore
 {
     private readonly AttemptLedger _attempts;
     private readonly SweepQueries _sweeps;
     private readonly TrialQueries _trials;
+    private readonly EpochQueries _epochs;
+    private readonly CheckpointQueries _checkpoints;
+    private readonly ExploitQueries _exploits;
 
-    private protected RelationalTrialStore(IStoreSessions sessions)
+    private protected RelationalTrialStore(IStoreSessions sessions, ILogger logger)
     {
+        _epochs = new EpochQueries(sessions, logger);
+        _checkpoints = new CheckpointQueries(sessions);
+        _exploits = new ExploitQueries(sessions);
         _attempts = new AttemptLedger(sessions);
         _sweeps = new SweepQueries(sessions);
         _trials = new TrialQueries(sessions);
     }
+
+    /// <summary>Brings the database's schema up to date (the database's own migrations, through <see cref="SchemaMigrator"/>).</summary>
+    public abstract Task MigrateAsync(CancellationToken ct = default);
 
     // ---- sweeps
 
@@ -111,4 +121,38 @@ public abstract class RelationalTrialStore
     public Task UnregisterSiloAsync(string silo, CancellationToken ct = default) => _attempts.UnregisterSiloAsync(silo, ct);
 
     public Task<IReadOnlyList<SiloSlots>> GetSlotLedgerAsync(CancellationToken ct = default) => _attempts.GetSlotLedgerAsync(ct);
+
+    // ---- epochs
+
+    public Task<int> WriteEpochsAsync(IReadOnlyList<EpochReport> epochs, CancellationToken ct = default) => _epochs.WriteAsync(epochs, ct);
+
+    public Task<IReadOnlyList<EpochReport>> GetEpochsAsync(string trialId, CancellationToken ct = default) => _epochs.GetAsync(trialId, ct);
+
+    public Task<int> CountRedoneEpochsAsync(string sweepId, CancellationToken ct = default) => _epochs.CountRedoneAsync(sweepId, ct);
+
+    public Task<int> CountRedoneEpochsOfTrialAsync(string trialId, CancellationToken ct = default) => _epochs.CountRedoneOfTrialAsync(trialId, ct);
+
+    // ---- checkpoints, snapshots and models
+
+    public Task<bool> SaveCheckpointAsync(StoredCheckpoint checkpoint, CancellationToken ct = default) => _checkpoints.SaveCheckpointAsync(checkpoint, ct);
+
+    public Task<StoredCheckpoint?> LoadCheckpointAsync(string trialId, CancellationToken ct = default) => _checkpoints.LoadCheckpointAsync(trialId, ct);
+
+    public Task SaveModelAsync(StoredModel model, CancellationToken ct = default) => _checkpoints.SaveModelAsync(model, ct);
+
+    public Task<StoredModel?> GetModelAsync(string trialId, CancellationToken ct = default) => _checkpoints.GetModelAsync(trialId, ct);
+
+    public Task<bool> SaveSnapshotAsync(StoredCheckpoint snapshot, CancellationToken ct = default) => _checkpoints.SaveSnapshotAsync(snapshot, ct);
+
+    public Task<StoredCheckpoint?> LoadSnapshotAsync(string trialId, int epoch, CancellationToken ct = default) =>
+        _checkpoints.LoadSnapshotAsync(trialId, epoch, ct);
+
+    public Task<IReadOnlyList<string>> GetSnapshotHoldersAsync(string sweepId, int epoch, CancellationToken ct = default) =>
+        _checkpoints.GetSnapshotHoldersAsync(sweepId, epoch, ct);
+
+    // ---- population-based training
+
+    public Task<ExploitResult> ExploitAsync(ExploitRequest request, CancellationToken ct = default) => _exploits.ExploitAsync(request, ct);
+
+    public Task<IReadOnlyList<ExploitRecord>> GetExploitsAsync(string sweepId, CancellationToken ct = default) => _exploits.GetExploitsAsync(sweepId, ct);
 }

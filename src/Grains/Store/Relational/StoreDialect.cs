@@ -1,4 +1,5 @@
 using System.Data.Common;
+using AeGrid.Abstractions;
 
 namespace AeGrid.Grains.Store;
 
@@ -53,7 +54,7 @@ internal abstract class StoreDialect
     public abstract bool IsUniqueViolation(DbException e, string? constraint = null);
 
     /// <summary>Inserts new trials (pending; existing ids left alone); per row unless the database does better.</summary>
-    public virtual async Task InsertTrialsAsync(StoreSession session, IReadOnlyList<Abstractions.TrialConfig> trials, CancellationToken ct)
+    public virtual async Task InsertTrialsAsync(StoreSession session, IReadOnlyList<TrialConfig> trials, CancellationToken ct)
     {
         await using var insert = session.Command(StoreRows.InsertTrial(this),
             ("@id", ""), ("@sweep", ""), ("@number", 0), ("@parameters", ""));
@@ -69,5 +70,18 @@ internal abstract class StoreDialect
                 throw StoreChecks.NumberTaken(trial, e);
             }
         }
+    }
+
+    /// <summary>Upserts epoch rows as <see cref="EpochQueries.UpsertOne"/> does; returns the rows written (the others were fenced out).</summary>
+    public virtual async Task<int> UpsertEpochsAsync(StoreSession session, IReadOnlyList<EpochReport> rows, CancellationToken ct)
+    {
+        var written = 0;
+        await using var upsert = session.Command(EpochQueries.UpsertOne(this), StoreRows.EpochValues(this, rows[0]));
+        foreach (var row in rows)
+        {
+            foreach (var (name, value) in StoreRows.EpochValues(this, row)) StoreSession.Set(upsert, name, value);
+            written += await upsert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        return written;
     }
 }

@@ -11,7 +11,7 @@ namespace AeGrid.Grains.Store;
 /// <see cref="RelationalTrialStore"/>'s; this class brings the file, its connections (<see cref="SqliteSessions"/>) and
 /// its schema (<see cref="SqliteSchema"/>).
 /// </summary>
-public sealed partial class SqliteTrialStore : RelationalTrialStore, ITrialStore, IAsyncDisposable, IDisposable
+public sealed partial class SqliteTrialStore : RelationalTrialStore, IAsyncDisposable, IDisposable
 {
     /// <summary>How long a write waits for another process's write lock before failing with "database is locked".</summary>
     public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
@@ -23,7 +23,8 @@ public sealed partial class SqliteTrialStore : RelationalTrialStore, ITrialStore
 
     private SqliteTrialStore(string fullPath, ILogger? logger) : this(new SqliteSessions(ConnectionString(fullPath), BusyTimeout), fullPath, logger) { }
 
-    private SqliteTrialStore(SqliteSessions sessions, string fullPath, ILogger? logger) : base(sessions)
+    private SqliteTrialStore(SqliteSessions sessions, string fullPath, ILogger? logger)
+        : base(sessions, logger ?? NullLogger<SqliteTrialStore>.Instance)
     {
         Path = fullPath;
         _sessions = sessions;
@@ -59,7 +60,7 @@ public sealed partial class SqliteTrialStore : RelationalTrialStore, ITrialStore
         return ValueTask.CompletedTask;
     }
 
-    public async Task MigrateAsync(CancellationToken ct = default)
+    public override async Task MigrateAsync(CancellationToken ct = default)
     {
         var directory = System.IO.Path.GetDirectoryName(Path);
         if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
