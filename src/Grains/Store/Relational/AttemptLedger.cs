@@ -38,10 +38,9 @@ internal sealed class AttemptLedger(IStoreSessions db)
                 return null; // an unregistered silo has no slots
             var slots = Convert.ToInt64(registered);
 
-            var trial = await s.SingleAsync($"SELECT status, attempts FROM trials WHERE id = @id{D.ForUpdate}",
-                r => Tuple.Create(r.GetString(0), r.GetInt32(1)), ct, ("@id", trialId)).ConfigureAwait(false)
+            var (status, attempts) = await s.SingleAsync($"SELECT status, attempts FROM trials WHERE id = @id{D.ForUpdate}",
+                r => new TrialState(r.GetString(0), r.GetInt32(1)), ct, ("@id", trialId)).ConfigureAwait(false)
                 ?? throw StoreChecks.NoTrial(trialId);
-            var (status, attempts) = (trial.Item1, trial.Item2);
             if (TrialStatusExtensions.ParseTrialStatus(status).IsFinal()) return null;
 
             // An attempt whose lease ran out is closed, and its trial goes back to pending, whatever happens next.
@@ -92,12 +91,12 @@ internal sealed class AttemptLedger(IStoreSessions db)
 
             var ending = outcome ?? status.ToWire();
             var closed = await s.SingleAsync("SELECT ended_at IS NOT NULL, outcome FROM trial_attempts WHERE trial_id = @id AND attempt = @attempt",
-                r => Tuple.Create(r.GetBoolean(0), StoreRows.NullableString(r, 1)), ct, ("@id", trialId), ("@attempt", attempt))
+                r => new AttemptState(r.GetBoolean(0), StoreRows.NullableString(r, 1)), ct, ("@id", trialId), ("@attempt", attempt))
                 .ConfigureAwait(false);
             if (closed is null) return false;
-            if (closed.Item1)
+            if (closed.Ended)
                 // Already closed: a retried call that had succeeded is still a success; anything else was fenced out.
-                return closed.Item2 == ending;
+                return closed.Outcome == ending;
 
             await s.ExecAsync($"UPDATE trial_attempts SET ended_at = {D.Now}, outcome = @outcome WHERE trial_id = @id AND attempt = @attempt",
                 ct, ("@id", trialId), ("@attempt", attempt), ("@outcome", ending)).ConfigureAwait(false);
@@ -207,4 +206,8 @@ internal sealed class AttemptLedger(IStoreSessions db)
             GROUP BY s.silo, s.device_kind, s.slots
             ORDER BY s.silo
             """, r => new SiloSlots(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt32(3)), ct).ConfigureAwait(false), ct);
+
+    private sealed record TrialState(string Status, int Attempts);
+
+    private sealed record AttemptState(bool Ended, string? Outcome);
 }

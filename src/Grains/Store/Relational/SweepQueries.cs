@@ -90,6 +90,8 @@ internal sealed class SweepQueries(IStoreSessions db)
         }, ct);
     }
 
+    /// <summary>Deletes a finished sweep: the schema's ON DELETE CASCADE takes its trials, attempts, epochs, checkpoints,
+    /// models and warm start.</summary>
     public Task<SweepDeletion> DeleteAsync(string sweepId, CancellationToken ct) =>
         db.WriteAsync(async s =>
         {

@@ -14,6 +14,8 @@ internal sealed class TrialQueries(IStoreSessions db)
     public Task<TrialRecord?> GetAsync(string trialId, CancellationToken ct) =>
         db.ReadAsync(s => s.SingleAsync($"{StoreRows.SelectTrial} WHERE id = @id", r => StoreRows.Trial(D, r), ct, ("@id", trialId)), ct);
 
+    // The next two are set-based reads that keep the sweep grain's view and `sweep list` cheap however many trials a sweep has.
+
     public Task<IReadOnlyList<TrialRecord>> GetSomeAsync(string sweepId, IReadOnlyCollection<string> trialIds, CancellationToken ct) =>
         trialIds.Count == 0
             ? Task.FromResult<IReadOnlyList<TrialRecord>>([])
