@@ -5,6 +5,7 @@ using AeGrid.Abstractions;
 using AeGrid.Client.Output;
 using AeGrid.Client.Training;
 using AeGrid.Grains.Store;
+using AeGrid.TestSupport;
 
 namespace AeGrid.Client.Tests.Training;
 
@@ -16,13 +17,7 @@ public sealed class HyperparameterRoundTripTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("aegrid-roundtrip-").FullName;
 
-    /// <summary>A value for each parameter, none of them the record's default, so a lost one shows.</summary>
-    private static readonly Hyperparameters Every = new()
-    {
-        Architecture = "cluster-mlp", EncodingDim = 100, HiddenSizes = [256, 64], NoiseFactor = 0.1, ClipNoise = true,
-        LearningRate = 0.01, Optimizer = "sgd", BatchSize = 100, Epochs = 7, Seed = 9, Dataset = "mnist", Limit = 500,
-        Shuffle = false,
-    };
+    private static readonly Hyperparameters Every = EveryHyperparameter.Set;
 
     public static TheoryData<string> Names => [.. HyperparameterCatalog.Names];
 

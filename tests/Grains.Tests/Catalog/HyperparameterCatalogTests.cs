@@ -2,6 +2,7 @@ using System.Reflection;
 using AeGrid.Abstractions;
 using AeGrid.Grains.Store;
 using AeGrid.Models.Training;
+using AeGrid.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 
@@ -11,13 +12,7 @@ namespace AeGrid.Grains.Tests.Catalog;
 /// travels (the wire, the store's JSON) carries each of them by the catalog's name.</summary>
 public sealed class HyperparameterCatalogTests
 {
-    /// <summary>A value for each parameter, none of them the record's default, so a lost one shows.</summary>
-    public static readonly Hyperparameters Every = new()
-    {
-        Architecture = "cluster-mlp", EncodingDim = 100, HiddenSizes = [256], NoiseFactor = 0.1, ClipNoise = true,
-        LearningRate = 0.01, Optimizer = "sgd", BatchSize = 100, Epochs = 7, Seed = 9, Dataset = "mnist", Limit = 500,
-        Shuffle = false,
-    };
+    private static readonly Hyperparameters Every = EveryHyperparameter.Set;
 
     [Fact]
     public void Every_member_of_the_record_has_one_catalog_entry_that_reads_and_writes_it()
