@@ -6,7 +6,8 @@ namespace AeGrid.Catalog;
 /// <summary>
 /// The canonical JSON of a trial's <see cref="Hyperparameters"/>, as stored (jsonb), carried over the wire and printed by
 /// every --json and file the CLI writes: snake_case keys spelled as in sweep files, in
-/// <see cref="HyperparameterCatalog.All"/> order, nulls omitted, compact. Equal hyperparameters always give the same text, so the text can be compared and indexed.
+/// <see cref="HyperparameterCatalog.All"/> order, nulls omitted, compact. Equal hyperparameters always give the same
+/// text, so the text can be compared and indexed.
 /// </summary>
 public static class HyperparametersJson
 {

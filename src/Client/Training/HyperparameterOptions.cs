@@ -27,7 +27,10 @@ internal sealed class HyperparameterOptions
         return parameters;
     }
 
-    /// <summary>"--batch-size" for the catalog name batch_size (as <see cref="InvalidHyperparameterException"/> names it); null for no such parameter.</summary>
+    /// <summary>
+    /// "--batch-size" for the catalog name batch_size (as <see cref="InvalidHyperparameterException"/> names it); null
+    /// for no such parameter.
+    /// </summary>
     public static string? CommandLineOption(string parameter) => HyperparameterCatalog.Find(parameter)?.CommandLineOption;
 
     private static Entry Create(HyperparameterDefinition definition)

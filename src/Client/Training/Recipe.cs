@@ -21,7 +21,9 @@ internal sealed record Recipe(string Architecture, IReadOnlyList<Recipe.Setting>
         var fromTutorial = new List<Setting>();
         var fromCommandLine = new List<Setting>();
         // All but the architecture and the (always set) seed: what a tutorial recipe can fill.
-        foreach (var definition in HyperparameterCatalog.All.Where(d => d.Name is not (HyperparameterCatalog.Architecture or HyperparameterCatalog.Seed)))
+        var recipeParameters = HyperparameterCatalog.All
+            .Where(d => d.Name is not (HyperparameterCatalog.Architecture or HyperparameterCatalog.Seed));
+        foreach (var definition in recipeParameters)
         {
             var option = definition.CommandLineOption[2..];
             if (definition.Get(requested) is { } given)
