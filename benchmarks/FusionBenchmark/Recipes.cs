@@ -3,10 +3,10 @@ using AeGrid.Models.Training;
 namespace AeGrid.FusionBenchmark;
 
 /// <summary>One benchmarked configuration; member k of a pack gets <see cref="Member"/>(k).</summary>
-internal sealed record Recipe(string Name, TrainingConfig Config, string Fusion)
+internal sealed record Recipe(string Name, Hyperparameters Config, string Fusion)
 {
     /// <summary>Members differ in lr (and, where the pack allows it, in seed), as trials of a sweep would.</summary>
-    public TrainingConfig Member(int k) => Config with
+    public Hyperparameters Member(int k) => Config with
     {
         LearningRate = (Config.LearningRate ?? 1e-3) * (1 + 0.1 * k),
         Seed = Config.Shuffle == false ? 100 + k : Config.Seed,

@@ -22,7 +22,7 @@ import sys
 import threading
 import time
 
-# sweep-file key -> `aegrid train` option (the CLI names the learning rate --lr, its JSON names it learning_rate)
+# sweep-file key -> `aegrid train` option (learning_rate: the key `aegrid train --json` used before it wrote lr)
 OPTIONS = {
     "architecture": "--arch",
     "dataset": "--dataset",
@@ -68,7 +68,8 @@ def suggest(trial, key, distribution):
 
 
 def trained_value(hyperparameters, key):
-    """What `aegrid train --json` says it trained with; it writes learning_rate where sweep files write lr."""
+    """What `aegrid train --json` says it trained with, under the sweep file's names (builds before the catalog wrote
+    learning_rate for lr)."""
     if key in hyperparameters:
         return hyperparameters[key]
     if key == "lr":

@@ -18,7 +18,7 @@ internal static class Workers
         var full = DatasetCatalog.Load(dataDirectory);
         // A small test split: the evaluation after each epoch is not part of the training rate and should not take the time.
         var data = new Dataset(full.Name, full.Train.Take(images), full.Test.Take(200));
-        var config = new TrainingConfig { Architecture = recipe, BatchSize = batch, Epochs = epochs, Seed = 1 };
+        var config = new Hyperparameters { Architecture = recipe, BatchSize = batch, Epochs = epochs, Seed = 1 };
         var observer = new MemoryObserver();
         var options = new TrainingOptions { Device = "cpu", Threads = threads };
         var result = Task.Factory.StartNew(() => Trainer.Run(config, data, options, null, observer, CancellationToken.None),

@@ -58,7 +58,7 @@ public sealed class GridOnPostgresTests(PostgresServer server, ITestOutputHelper
         try
         {
             await File.WriteAllBytesAsync(weights, model.Weights);
-            var config = TrialConfigMapping.ToTrainingConfig(model.Parameters).WithDefaults();
+            var config = model.Parameters.WithDefaults();
             var data = DatasetCatalog.Load(config.Dataset!, config.Limit);
             var reproduced = ModelFiles.Evaluate(config, weights, data, new TrainingOptions { Device = "cpu" });
             output.WriteLine($"{best.TrialId}: stored test_mse {best.Value:G9}, reloaded {reproduced.TestMse:G9}");

@@ -6,7 +6,7 @@ namespace AeGrid.Client.Cli;
 
 /// <summary>
 /// Options whose parse errors name the option and quote the value ("--epochs: 'ten' is not a whole number")
-/// instead of System.CommandLine's .NET type names. Ranges are not checked here: TrainingConfig.Validate owns them.
+/// instead of System.CommandLine's .NET type names. Ranges are not checked here: TrainingRules.Validate owns them.
 /// </summary>
 internal static class OptionFactory
 {

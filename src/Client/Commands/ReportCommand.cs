@@ -86,7 +86,7 @@ internal sealed partial class ReportCommand : Command, ICommandWithExamples
 
         var source = ReadSource(parse);
         var datasetName = parse.GetValue(_dataset) ?? source.Config.Dataset
-                          ?? throw new InvalidOperationException("TrainingConfig.WithDefaults left Dataset unset");
+                          ?? throw new InvalidOperationException("TrainingRules.WithDefaults left Dataset unset");
         var outDirectory = parse.GetValue(_out) ?? DefaultDirectory(source);
 
         var manifest = await Task.Run(() =>

@@ -14,31 +14,8 @@ namespace AeGrid.Client.Commands;
 /// </summary>
 internal sealed class TrainCommand : Command, ICommandWithExamples
 {
-    private readonly Option<string> _architecture = new("--arch")
-    {
-        Description = "Architecture: linear, deep-mlp, denoise-mlp, conv-denoise or cluster-mlp",
-        HelpName = "NAME",
-        Required = true,
-    };
-    private readonly Option<int?> _encodingDim = OptionFactory.WholeNumber("--encoding-dim", "Size of the code layer");
-    private readonly Option<IReadOnlyList<int>?> _hiddenSizes =
-        OptionFactory.WholeNumberList("--hidden-sizes", "Hidden layer sizes, encoder side, e.g. 256,128");
-    private readonly Option<double?> _noise = OptionFactory.Number("--noise", "Noise factor of denoising architectures");
-    private readonly Option<bool?> _clipNoise = new("--clip-noise")
-    {
-        Description = "Clip noisy inputs to [0,1] (--clip-noise false to turn off)",
-    };
-    private readonly Option<double?> _learningRate = OptionFactory.Number("--lr", "Learning rate");
-    private readonly Option<string?> _optimizer = OptionFactory.Choice("--optimizer", "Optimiser", "adam", "sgd");
-    private readonly Option<int?> _batchSize = OptionFactory.WholeNumber("--batch-size", "Images per batch");
-    private readonly Option<int?> _epochs = OptionFactory.WholeNumber("--epochs", "Passes over the training images");
-    private readonly Option<long?> _seed = OptionFactory.LongWholeNumber("--seed", "Seed for initialisation, shuffling and noise [default: 1]");
-    private readonly Option<string?> _dataset = new("--dataset")
-    {
-        Description = "mnist, fashion-mnist, or a directory holding the four IDX .gz files",
-        HelpName = "NAME|PATH",
-    };
-    private readonly Option<int?> _limit = OptionFactory.WholeNumber("--limit", "Train on the first N training images only");
+    /// <summary>One option per catalog hyperparameter (--arch, --encoding-dim, …, --seed), named and described by the catalog.</summary>
+    private readonly HyperparameterOptions _hyperparameters = new();
     private readonly Option<string?> _device = OptionFactory.Choice("--device", "Where to train [default: auto = CUDA when available]",
         "auto", "cpu", "cuda");
     private readonly Option<int?> _threads = OptionFactory.WholeNumber("--threads", "Torch CPU threads [default: torch's choice]");
@@ -57,18 +34,7 @@ internal sealed class TrainCommand : Command, ICommandWithExamples
         "architecture's tutorial defaults. Exit codes: 0 done, 1 failure, 2 bad hyperparameter, data or usage, " +
         "3 diverged, 130 cancelled (Ctrl+C).")
     {
-        Options.Add(_architecture);
-        Options.Add(_encodingDim);
-        Options.Add(_hiddenSizes);
-        Options.Add(_noise);
-        Options.Add(_clipNoise);
-        Options.Add(_learningRate);
-        Options.Add(_optimizer);
-        Options.Add(_batchSize);
-        Options.Add(_epochs);
-        Options.Add(_seed);
-        Options.Add(_dataset);
-        Options.Add(_limit);
+        foreach (var option in _hyperparameters.Options) Options.Add(option);
         Options.Add(_device);
         Options.Add(_threads);
         Options.Add(_out);
@@ -91,13 +57,13 @@ internal sealed class TrainCommand : Command, ICommandWithExamples
         var notes = json ? context.Error : context.Out;
 
         var options = ReadOptions(parse);
-        var requested = ReadConfig(parse);
+        var requested = _hyperparameters.Read(parse);
         var config = FillAndValidate(requested);
         var recipe = Recipe.Compare(requested, config);
         notes.WriteLine(recipe.Describe());
 
         var datasetName = config.Dataset
-                          ?? throw new InvalidOperationException("TrainingConfig.WithDefaults left Dataset unset");
+                          ?? throw new InvalidOperationException("TrainingRules.WithDefaults left Dataset unset");
         var loadTimer = Stopwatch.StartNew();
         var data = await LoadDatasetAsync(datasetName, config.Limit, context.Cancel);
         var loadSeconds = loadTimer.Elapsed.TotalSeconds;
@@ -132,28 +98,8 @@ internal sealed class TrainCommand : Command, ICommandWithExamples
         return new TrainingOptions { Device = parse.GetValue(_device) ?? "auto", Threads = threads };
     }
 
-    private TrainingConfig ReadConfig(ParseResult parse)
-    {
-        var config = new TrainingConfig
-        {
-            Architecture = parse.GetRequiredValue(_architecture),
-            EncodingDim = parse.GetValue(_encodingDim),
-            HiddenSizes = parse.GetValue(_hiddenSizes),
-            NoiseFactor = parse.GetValue(_noise),
-            ClipNoise = parse.GetValue(_clipNoise),
-            LearningRate = parse.GetValue(_learningRate),
-            Optimizer = parse.GetValue(_optimizer),
-            BatchSize = parse.GetValue(_batchSize),
-            Epochs = parse.GetValue(_epochs),
-            Dataset = parse.GetValue(_dataset),
-            Limit = parse.GetValue(_limit),
-        };
-        // Seed is not nullable: keep TrainingConfig's own default unless one was given.
-        return parse.GetValue(_seed) is { } seed ? config with { Seed = seed } : config;
-    }
-
     /// <summary>Tutorial defaults filled in and checked; a bad value is reported under its command-line name.</summary>
-    private static TrainingConfig FillAndValidate(TrainingConfig requested)
+    private static Hyperparameters FillAndValidate(Hyperparameters requested)
     {
         try
         {
@@ -166,7 +112,7 @@ internal sealed class TrainCommand : Command, ICommandWithExamples
             var problem = e.Message.StartsWith(e.Parameter + ": ", StringComparison.Ordinal)
                 ? e.Message[(e.Parameter.Length + 2)..]
                 : e.Message;
-            var option = HyperparameterNames.CommandLineOption(e.Parameter) ?? e.Parameter;
+            var option = HyperparameterOptions.CommandLineOption(e.Parameter) ?? e.Parameter;
             throw CliException.InvalidInput($"{option}: {problem}", e);
         }
     }

@@ -10,7 +10,7 @@ namespace AeGrid.Client.Output;
 /// The hyperparameters worth a column: those whose value, as trained (tutorial defaults filled in), differs between
 /// trials of the same architecture. A sweep's rows differ only in what it searched, so showing every setting on every
 /// row hides that; and what differs only with the architecture (each one's default code size) is told by the
-/// architecture column. --verbose shows them all. Names are config.json's (learning_rate, batch_size, encoding_dim, …).
+/// architecture column. --verbose shows them all. Names are the catalog's, as sweep files spell them (lr, batch_size, encoding_dim, …).
 /// </summary>
 internal sealed class HyperparameterColumns
 {
@@ -18,7 +18,7 @@ internal sealed class HyperparameterColumns
 
     HyperparameterColumns(IReadOnlyList<string> names) => _names = names;
 
-    /// <summary>The names shown, in config.json's order.</summary>
+    /// <summary>The names shown, in the catalog's order.</summary>
     public IReadOnlyList<string> Names => _names;
 
     /// <param name="trials">Every trial of the sweep (not only the rows shown), so a column means the same on every view.</param>
@@ -26,8 +26,8 @@ internal sealed class HyperparameterColumns
     public static HyperparameterColumns For(IEnumerable<Hyperparameters> trials, bool all)
     {
         var rows = trials.Select(AsTrained).ToList();
-        var byArchitecture = rows.GroupBy(r => r.GetValueOrDefault("architecture", "")).ToList();
-        var names = rows.SelectMany(r => r.Keys).Distinct().Where(n => n != "architecture")
+        var byArchitecture = rows.GroupBy(r => r.GetValueOrDefault(HyperparameterCatalog.Architecture, "")).ToList();
+        var names = rows.SelectMany(r => r.Keys).Distinct().Where(n => n != HyperparameterCatalog.Architecture)
             .Where(n => all || byArchitecture.Any(g => g.Select(r => r.GetValueOrDefault(n, "")).Distinct().Count() > 1))
             .ToList();
         return new HyperparameterColumns(names);
@@ -40,18 +40,18 @@ internal sealed class HyperparameterColumns
         return string.Join(' ', _names.Where(values.ContainsKey).Select(n => $"{n}={values[n]}"));
     }
 
-    /// <summary>Each setting as trained, by config.json's name, formatted compactly ("256,128" for a list).</summary>
+    /// <summary>Each setting as trained, by its catalog name, formatted compactly ("256,128" for a list).</summary>
     public static IReadOnlyDictionary<string, string> AsTrained(Hyperparameters parameters)
     {
-        TrainingConfig config;
+        Hyperparameters config;
         try
         {
-            config = TrialConfigMapping.ToTrainingConfig(parameters).WithDefaults();
+            config = parameters.WithDefaults();
         }
         catch (Exception e) when (e is InvalidHyperparameterException or ArgumentException)
         {
             // An architecture this client does not know (a newer silo): show what was set rather than nothing.
-            config = TrialConfigMapping.ToTrainingConfig(parameters);
+            config = parameters;
         }
         var element = JsonSerializer.SerializeToElement(config, JsonOutput.Options);
         var values = new Dictionary<string, string>();

@@ -4,8 +4,8 @@ using System.Text.Json.Serialization;
 namespace AeGrid.Client.Output;
 
 /// <summary>
-/// The JSON every `aegrid` command prints with --json and writes to files: snake_case names, enums as
-/// snake_case strings, nulls left out ("does not apply"), NaN/Infinity as strings so a diverged run still serialises.
+/// The JSON every `aegrid` command prints with --json and writes to files: snake_case names, hyperparameters by their
+/// catalog names (as sweep files spell them), enums as snake_case strings, nulls left out ("does not apply"), NaN/Infinity as strings so a diverged run still serialises.
 /// </summary>
 internal static class JsonOutput
 {
@@ -16,7 +16,7 @@ internal static class JsonOutput
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower), new HyperparametersJsonConverter() },
     };
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);

@@ -66,7 +66,7 @@ internal sealed class SweepProgress
     {
         try
         {
-            return TrialConfigMapping.ToTrainingConfig(parameters).WithDefaults().Epochs ?? 0;
+            return parameters.WithDefaults().Epochs ?? 0;
         }
         catch (Exception e) when (e is InvalidHyperparameterException or ArgumentException)
         {

@@ -7,7 +7,7 @@ internal static class DenoisingPicture
 {
     public const string FileName = "denoising.png";
 
-    public static Picture Create(ReconstructionSamples samples, TrainingConfig config, GridLayout layout)
+    public static Picture Create(ReconstructionSamples samples, Hyperparameters config, GridLayout layout)
     {
         var noisy = samples.NoisyInputs
                     ?? throw new ArgumentException("the samples hold no noisy inputs: the config adds no noise", nameof(samples));

@@ -76,7 +76,7 @@ internal static class HtmlReport
         return html.ToString();
     }
 
-    /// <summary>Name and value of every hyperparameter, spelt as config.json spells them; lists as "256,128".</summary>
+    /// <summary>Name and value of every hyperparameter, by its catalog name (as sweep files and config.json spell it); lists as "256,128".</summary>
     static IEnumerable<(string Name, string Value)> Hyperparameters(ReportManifest manifest)
     {
         var element = JsonSerializer.SerializeToElement(manifest.Hyperparameters, JsonOutput.Options);

@@ -18,8 +18,8 @@ internal sealed record ReportManifest
     public required string Dataset { get; init; }
     /// <summary>Test images the latent plot and the clustering used (--limit, else the whole test split).</summary>
     public required int TestImages { get; init; }
-    /// <summary>Every hyperparameter as trained, tutorial defaults filled in (config.json's spelling).</summary>
-    public required TrainingConfig Hyperparameters { get; init; }
+    /// <summary>Every hyperparameter as trained, tutorial defaults filled in, by the catalog's names.</summary>
+    public required Hyperparameters Hyperparameters { get; init; }
     /// <summary>The final metrics stored with the model when it was trained.</summary>
     public required IReadOnlyDictionary<string, double> Metrics { get; init; }
     public ClusteringSummary? Clustering { get; init; }

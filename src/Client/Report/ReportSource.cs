@@ -16,7 +16,7 @@ internal sealed class ReportSource
 {
     readonly Func<TrainingOptions, TrainedModel> _open;
 
-    ReportSource(string description, TrainingConfig config, string? trialId, IReadOnlyDictionary<string, double> metrics,
+    ReportSource(string description, Hyperparameters config, string? trialId, IReadOnlyDictionary<string, double> metrics,
         Func<TrainingOptions, TrainedModel> open)
     {
         Description = description;
@@ -29,7 +29,7 @@ internal sealed class ReportSource
     /// <summary>Where the model came from, for humans ("exported model best.bin (trial …)").</summary>
     public string Description { get; }
     /// <summary>The hyperparameters as trained, tutorial defaults filled in.</summary>
-    public TrainingConfig Config { get; }
+    public Hyperparameters Config { get; }
     public string? TrialId { get; }
     /// <summary>The final metrics stored with the model (snake_case names as in metrics.json / FILE.json).</summary>
     public IReadOnlyDictionary<string, double> Metrics { get; }
@@ -62,10 +62,10 @@ internal sealed class ReportSource
         var root = document.RootElement;
         if (!root.TryGetProperty("hyperparameters", out var hyperparameters) || hyperparameters.ValueKind != JsonValueKind.Object)
             throw CliException.InvalidInput($"{configPath}: no \"hyperparameters\" object (is this a file `aegrid export` wrote?)");
-        TrainingConfig config;
+        Hyperparameters config;
         try
         {
-            config = TrialConfigMapping.ToTrainingConfig(HyperparametersJson.Deserialize(hyperparameters.GetRawText()));
+            config = HyperparametersJson.Read(hyperparameters);
         }
         catch (FormatException e)
         {
@@ -88,12 +88,12 @@ internal sealed class ReportSource
         var configPath = Required(root, TrainingArtifacts.ConfigFile);
         var metricsPath = Required(root, TrainingArtifacts.MetricsFile);
 
-        TrainingConfig config;
+        Hyperparameters config;
         using (var document = ParseJson(configPath))
         {
             try
             {
-                config = document.RootElement.Deserialize<TrainingConfig>(JsonOutput.Options)
+                config = document.RootElement.Deserialize<Hyperparameters>(JsonOutput.Options)
                          ?? throw new JsonException("the file holds null");
             }
             catch (JsonException e)
@@ -153,7 +153,7 @@ internal sealed class ReportSource
         return metrics;
     }
 
-    static TrainingConfig Filled(TrainingConfig config, string path)
+    static Hyperparameters Filled(Hyperparameters config, string path)
     {
         try
         {

@@ -14,7 +14,7 @@ internal sealed record FinishedTraining(TrainingResult Result, Checkpoint? LastC
 /// </summary>
 internal static class LocalTraining
 {
-    public static async Task<FinishedTraining> RunAsync(TrainingConfig config, Dataset data, TrainingOptions options,
+    public static async Task<FinishedTraining> RunAsync(Hyperparameters config, Dataset data, TrainingOptions options,
         IAnsiConsole progressConsole, CancellationToken cancel)
     {
         var observer = new ProgressTrainingObserver(config.Epochs ?? 1);

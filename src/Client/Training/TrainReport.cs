@@ -35,14 +35,14 @@ internal sealed record TrainReport
     public required string Device { get; init; }
     public int? Threads { get; init; }
     /// <summary>Every hyperparameter as trained, tutorial defaults filled in.</summary>
-    public required TrainingConfig Hyperparameters { get; init; }
+    public required Hyperparameters Hyperparameters { get; init; }
     /// <summary>Keys of <see cref="Hyperparameters"/> that came from the tutorial recipe, not the command line.</summary>
     public required IReadOnlyList<string> TutorialDefaults { get; init; }
     public required IReadOnlyList<EpochMetrics> PerEpoch { get; init; }
     /// <summary>Files written by --out.</summary>
     public IReadOnlyList<string>? Files { get; init; }
 
-    public static TrainReport Create(TrainingConfig config, Recipe recipe, Dataset data, TrainingOptions options,
+    public static TrainReport Create(Hyperparameters config, Recipe recipe, Dataset data, TrainingOptions options,
         FinishedTraining training, double dataLoadSeconds)
     {
         var epochs = training.Result.Epochs;

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using AeGrid.Abstractions;
 using AeGrid.Grains.Placement;
 
@@ -9,18 +7,21 @@ namespace AeGrid.Grains.Store;
 /// <summary>How values are written into store columns, shared by both stores so their rows read the same.</summary>
 internal static class StoreWire
 {
-    /// <summary>snake_case keys (as the CLI's JSON), nulls left out: a null hyperparameter means "the architecture's default".</summary>
-    private static readonly JsonSerializerOptions HyperparameterJson = new()
+    /// <summary>The catalog's JSON (<see cref="HyperparametersJson"/>): the names sweep files and every --json use.</summary>
+    public static string ToJson(Hyperparameters parameters) => HyperparametersJson.Serialize(parameters);
+
+    /// <summary>Reads a row's hyperparameters; rows written before the names were one (learning_rate) read the same.</summary>
+    public static Hyperparameters HyperparametersFromJson(string json, string trialId)
     {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
-    public static string ToJson(Hyperparameters parameters) => JsonSerializer.Serialize(parameters, HyperparameterJson);
-
-    public static Hyperparameters HyperparametersFromJson(string json, string trialId) =>
-        JsonSerializer.Deserialize<Hyperparameters>(json, HyperparameterJson)
-        ?? throw new InvalidDataException($"trial '{trialId}' has null hyperparameters in the store");
+        try
+        {
+            return HyperparametersJson.Deserialize(json);
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidDataException($"trial '{trialId}' has unreadable hyperparameters in the store: {e.Message}", e);
+        }
+    }
 
     public static string ToWire(this SweepState state) => state.ToString().ToLowerInvariant();
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using AeGrid.Abstractions;
 using AeGrid.Grains.Samplers;
 using AeGrid.Models.Data;
+using AeGrid.Models.Training;
 
 namespace AeGrid.Grains.Sweeps;
 
@@ -116,10 +117,10 @@ public static class ForkSpec
     /// <summary>Every trial the sweep starts with must build the source's model; a key the file fixed otherwise is named.</summary>
     static void CheckShape(SweepSpec spec, Source source, SpecValueReader reader, Dictionary<string, SpecEntry> given)
     {
-        var wanted = TrialConfigMapping.ToTrainingConfig(source.Parameters).WithDefaults();
+        var wanted = source.Parameters.WithDefaults();
         foreach (var trial in SamplerFactory.Create(spec).Next([], spec.InitialTrialCount))
         {
-            var made = TrialConfigMapping.ToTrainingConfig(trial).WithDefaults();
+            var made = trial.WithDefaults();
             string? differs =
                 made.Architecture != wanted.Architecture ? HyperparameterCatalog.Architecture
                 : made.EncodingDim != wanted.EncodingDim ? HyperparameterCatalog.EncodingDim
@@ -141,7 +142,7 @@ public static class ForkSpec
 
     static string Fixed(Source source, string key)
     {
-        var filled = TrialConfigMapping.FromTrainingConfig(TrialConfigMapping.ToTrainingConfig(source.Parameters).WithDefaults());
+        var filled = source.Parameters.WithDefaults();
         return HyperparameterCatalog.Get(key).Get(filled) is { } value ? $" ({key}: {value})" : "";
     }
 }

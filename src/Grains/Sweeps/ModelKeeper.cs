@@ -11,7 +11,7 @@ public sealed class ModelKeeper(ITrialStore store)
     {
         var checkpoint = await store.LoadCheckpointAsync(trial.TrialId);
         if (checkpoint is null) return false;
-        var config = TrialConfigMapping.ToTrainingConfig(trial.Parameters).WithDefaults();
+        var config = trial.Parameters.WithDefaults();
         // Rebuilding the model is CPU work: keep it off the grain scheduler.
         var weights = await Task.Run(() =>
             ModelFiles.WeightsFromCheckpoint(config, new Checkpoint(checkpoint.Epoch, checkpoint.Batch, checkpoint.Bytes)));

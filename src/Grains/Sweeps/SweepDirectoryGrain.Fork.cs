@@ -71,7 +71,7 @@ public sealed partial class SweepDirectoryGrain
     {
         if (await store.GetModelAsync(trial.TrialId) is { } model) return (trial.EpochsCompleted, model.Weights);
         if (await store.LoadCheckpointAsync(trial.TrialId) is not { } checkpoint) return null;
-        var config = TrialConfigMapping.ToTrainingConfig(trial.Parameters).WithDefaults();
+        var config = trial.Parameters.WithDefaults();
         try
         {
             // Rebuilding the model to check the weights is CPU work: keep it off the grain scheduler.

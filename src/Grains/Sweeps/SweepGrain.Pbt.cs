@@ -1,6 +1,7 @@
 using AeGrid.Abstractions;
 using AeGrid.Grains.Hosting;
 using AeGrid.Grains.Store;
+using AeGrid.Models.Training;
 using Microsoft.Extensions.Logging;
 
 namespace AeGrid.Grains.Sweeps;
@@ -17,7 +18,7 @@ public sealed partial class SweepGrain
     {
         var config = view.Config;
         int epoch = report.Epoch;
-        int totalEpochs = TrialConfigMapping.ToTrainingConfig(config.Parameters).WithDefaults().Epochs!.Value;
+        int totalEpochs = config.Parameters.WithDefaults().Epochs!.Value;
         if (!_spec.Pbt!.IsDecisionEpoch(epoch, totalEpochs)) return EpochVerdict.Continue;
 
         // Donors are the trials whose snapshot at this epoch is in the store: never a live grain's word, never a trial

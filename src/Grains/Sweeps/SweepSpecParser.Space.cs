@@ -85,7 +85,7 @@ public static partial class SweepSpecParser
         {
             try
             {
-                TrialConfigMapping.Validate(alone);
+                TrainingRules.ValidateAll(alone);
             }
             catch (InvalidHyperparameterException e)
             {

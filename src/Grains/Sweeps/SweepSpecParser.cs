@@ -225,7 +225,7 @@ public static partial class SweepSpecParser
             {
                 try
                 {
-                    TrialConfigMapping.Validate(initial[number]);
+                    TrainingRules.ValidateAll(initial[number]);
                 }
                 catch (InvalidHyperparameterException e)
                 {

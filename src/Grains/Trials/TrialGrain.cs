@@ -165,7 +165,7 @@ public sealed partial class TrialGrain(
         bool retry = false;
         try
         {
-            var training = TrialConfigMapping.ToTrainingConfig(config.Parameters).WithDefaults();
+            var training = config.Parameters.WithDefaults();
             training.Validate();
             var resume = await RetryStoreAsync(() => store.LoadCheckpointAsync(config.TrialId));
             // A forked sweep's trial starts from its source's weights; once it has a checkpoint of its own, it resumes from that.

@@ -2,7 +2,7 @@ using AeGrid.Models.Training;
 
 namespace AeGrid.Models.Architectures;
 
-/// <summary>The tutorial's settings for one architecture: what <see cref="TrainingConfig.WithDefaults"/> fills in.</summary>
+/// <summary>The tutorial's settings for one architecture: what <see cref="TrainingRules.WithDefaults"/> fills in.</summary>
 public sealed record ArchitectureDefaults
 {
     public required int EncodingDim { get; init; }
@@ -33,7 +33,7 @@ public sealed record ArchitectureInfo
     /// <summary>Epochs also report k-means clustering of the test codes against the labels.</summary>
     public bool ReportsClustering { get; init; }
     /// <summary>Builds the model from a config with defaults filled in.</summary>
-    public required Func<TrainingConfig, Autoencoder> Create { get; init; }
+    public required Func<Hyperparameters, Autoencoder> Create { get; init; }
 }
 
 /// <summary>Name → architecture, with each tutorial's defaults.</summary>
@@ -64,7 +64,7 @@ public static class ArchitectureRegistry
                 Shuffle = true, Dataset = "fashion-mnist",
             },
             HasHiddenSizes = true,
-            Create = config => new DeepMlpAutoencoder(config.HiddenSizes!, config.EncodingDim!.Value),
+            Create = config => new DeepMlpAutoencoder(config.HiddenSizes!.Value, config.EncodingDim!.Value),
         },
         new()
         {
@@ -77,7 +77,7 @@ public static class ArchitectureRegistry
             },
             HasHiddenSizes = true,
             CodeIsLastHiddenLayer = true,
-            Create = config => new DenoisingMlpAutoencoder([.. config.HiddenSizes!.SkipLast(1), config.EncodingDim!.Value]),
+            Create = config => new DenoisingMlpAutoencoder([.. config.HiddenSizes!.Value.SkipLast(1), config.EncodingDim!.Value]),
         },
         new()
         {
@@ -101,7 +101,7 @@ public static class ArchitectureRegistry
             },
             HasHiddenSizes = true,
             ReportsClustering = true,
-            Create = config => new ClusteringMlpAutoencoder(config.HiddenSizes!, config.EncodingDim!.Value),
+            Create = config => new ClusteringMlpAutoencoder(config.HiddenSizes!.Value, config.EncodingDim!.Value),
         },
     ];
 
@@ -120,11 +120,11 @@ public static class ArchitectureRegistry
     public static ArchitectureInfo Get(string? name) =>
         TryGet(name, out var info)
             ? info
-            : throw new InvalidHyperparameterException("architecture",
+            : throw new InvalidHyperparameterException(HyperparameterCatalog.Architecture,
                 $"unknown architecture '{name}'; known: {string.Join(", ", Names)}");
 
     /// <summary>A freshly constructed (not yet seeded) model for <paramref name="config"/>; defaults are filled and validated first.</summary>
-    public static Autoencoder Create(TrainingConfig config)
+    public static Autoencoder Create(Hyperparameters config)
     {
         var filled = config.WithDefaults();
         filled.Validate();

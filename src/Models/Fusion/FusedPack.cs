@@ -21,7 +21,7 @@ public sealed partial class FusedPack : IDisposable
     readonly Dataset dataset;
     readonly Device device;
     readonly TrainingOptions options;
-    readonly TrainingConfig first;
+    readonly Hyperparameters first;
     readonly IReadOnlyList<FusedLayer> layers;
     readonly List<MemberSlot> slots = [];
     readonly DeviceData data;
@@ -37,7 +37,7 @@ public sealed partial class FusedPack : IDisposable
 
     enum InputMode { Shared, SharedNoise, PerMember }
 
-    FusedPack(Dataset dataset, TrainingOptions options, TrainingConfig first, Device device)
+    FusedPack(Dataset dataset, TrainingOptions options, Hyperparameters first, Device device)
     {
         this.dataset = dataset;
         this.options = options;
@@ -77,7 +77,7 @@ public sealed partial class FusedPack : IDisposable
         }
     }
 
-    static TrainingConfig Filled(TrainingConfig config)
+    static Hyperparameters Filled(Hyperparameters config)
     {
         var filled = config.WithDefaults();
         filled.Validate();

@@ -24,14 +24,14 @@ public static class FusionPlan
         [ArchitectureRegistry.Linear, ArchitectureRegistry.DeepMlp, ArchitectureRegistry.DenoiseMlp];
 
     /// <summary>Why <paramref name="candidate"/> cannot join a pack whose first member is <paramref name="first"/>, or null when it can.</summary>
-    /// <remarks>Both configs with defaults filled (<see cref="TrainingConfig.WithDefaults"/>).</remarks>
-    public static string? Incompatibility(TrainingConfig first, TrainingConfig candidate)
+    /// <remarks>Both configs with defaults filled (<see cref="TrainingRules.WithDefaults"/>).</remarks>
+    public static string? Incompatibility(Hyperparameters first, Hyperparameters candidate)
     {
         if (!FusibleArchitectures.Contains(candidate.Architecture))
             return $"architecture {candidate.Architecture} cannot be fused (fusible: {string.Join(", ", FusibleArchitectures)})";
         if (candidate.ShapeDescription() != first.ShapeDescription())
             return $"model '{candidate.ShapeDescription()}' differs from the pack's '{first.ShapeDescription()}'";
-        if (candidate.BatchSize != first.BatchSize) return $"batch_size {candidate.BatchSize} differs from the pack's {first.BatchSize}";
+        if (candidate.BatchSize != first.BatchSize) return $"{HyperparameterCatalog.BatchSize} {candidate.BatchSize} differs from the pack's {first.BatchSize}";
         if (candidate.Limit != first.Limit) return $"limit {candidate.Limit} differs from the pack's {first.Limit}";
         if (candidate.Dataset != first.Dataset) return $"dataset {candidate.Dataset} differs from the pack's {first.Dataset}";
         if (candidate.Shuffle != first.Shuffle) return $"shuffle {candidate.Shuffle} differs from the pack's {first.Shuffle}";

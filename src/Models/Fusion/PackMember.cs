@@ -9,7 +9,7 @@ namespace AeGrid.Models.Fusion;
 /// member. The observer sees exactly the calls a solo run would make (batches, epochs, checkpoints in the solo
 /// format); cancel and pause act on this member only.
 /// </summary>
-public sealed record PackMember(TrainingConfig Config, ITrainingObserver Observer)
+public sealed record PackMember(Hyperparameters Config, ITrainingObserver Observer)
 {
     /// <summary>A solo (or <see cref="FusedPack.CheckpointOf"/>) checkpoint to resume from; it must be at the pack's position.</summary>
     public Checkpoint? Resume { get; init; }
@@ -25,7 +25,7 @@ public sealed record PackMember(TrainingConfig Config, ITrainingObserver Observe
 /// </summary>
 internal sealed class MemberSlot : IDisposable
 {
-    public MemberSlot(int index, PackMember spec, TrainingConfig config, Autoencoder mirror)
+    public MemberSlot(int index, PackMember spec, Hyperparameters config, Autoencoder mirror)
     {
         Index = index;
         Spec = spec;
@@ -38,7 +38,7 @@ internal sealed class MemberSlot : IDisposable
     public int Index { get; }
     public PackMember Spec { get; }
     /// <summary>Defaults filled, validated.</summary>
-    public TrainingConfig Config { get; }
+    public Hyperparameters Config { get; }
     public Autoencoder Mirror { get; }
     public IReadOnlyList<TorchSharp.Modules.Parameter> Parameters { get; }
     public Tensor[]? FirstMoments { get; set; }

@@ -13,7 +13,7 @@ internal sealed class DeviceData : IDisposable
     public Tensor? Train { get; init; }
     public required Tensor Test { get; init; }
 
-    public static DeviceData Create(Dataset data, TrainingConfig config, Device device, bool includeTrain)
+    public static DeviceData Create(Dataset data, Hyperparameters config, Device device, bool includeTrain)
     {
         CheckShape(data, data.Train);
         CheckShape(data, data.Test);

@@ -19,7 +19,7 @@ internal static class Evaluation
     public const int BatchSize = 500;
 
     /// <param name="noiseForBatch">The generator of a denoiser's noise, from (seed, evaluation batch).</param>
-    public static PassResult Pass(Autoencoder model, Tensor images, TrainingConfig config, Func<long, int, Generator> noiseForBatch, bool collectCodes)
+    public static PassResult Pass(Autoencoder model, Tensor images, Hyperparameters config, Func<long, int, Generator> noiseForBatch, bool collectCodes)
     {
         long count = images.shape[0];
         double squaredErrors = 0, noisySquaredErrors = 0;
@@ -53,9 +53,9 @@ internal static class Evaluation
     }
 
     /// <summary>What the model is given for test evaluation batch <paramref name="batch"/>: the images, or for a denoiser the images with that batch's seeded noise.</summary>
-    public static Tensor TestInput(Tensor clean, TrainingConfig config, int batch) => Input(clean, config, batch, Seeds.TestNoise);
+    public static Tensor TestInput(Tensor clean, Hyperparameters config, int batch) => Input(clean, config, batch, Seeds.TestNoise);
 
-    static Tensor Input(Tensor clean, TrainingConfig config, int batch, Func<long, int, Generator> noiseForBatch)
+    static Tensor Input(Tensor clean, Hyperparameters config, int batch, Func<long, int, Generator> noiseForBatch)
     {
         if (!(config.NoiseFactor > 0)) return clean;
         using var generator = noiseForBatch(config.Seed, batch);
@@ -63,7 +63,7 @@ internal static class Evaluation
     }
 
     /// <summary>An epoch's metrics: the training figures passed in, the test figures measured here.</summary>
-    public static EpochMetrics Measure(Autoencoder model, TrainingConfig config, DeviceData data, int epoch,
+    public static EpochMetrics Measure(Autoencoder model, Hyperparameters config, DeviceData data, int epoch,
         double trainMse, double samplesPerSecond, double trainingSeconds)
     {
         var clock = Stopwatch.StartNew();

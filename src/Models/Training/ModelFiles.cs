@@ -9,7 +9,7 @@ namespace AeGrid.Models.Training;
 public static class ModelFiles
 {
     /// <summary>The weights held in <paramref name="checkpoint"/>, checked to load into <paramref name="config"/>'s architecture.</summary>
-    public static byte[] WeightsFromCheckpoint(TrainingConfig config, Checkpoint checkpoint)
+    public static byte[] WeightsFromCheckpoint(Hyperparameters config, Checkpoint checkpoint)
     {
         var filled = config.WithDefaults();
         filled.Validate();
@@ -19,11 +19,11 @@ public static class ModelFiles
         return state;
     }
 
-    public static void WriteWeights(TrainingConfig config, Checkpoint checkpoint, Stream destination) =>
+    public static void WriteWeights(Hyperparameters config, Checkpoint checkpoint, Stream destination) =>
         destination.Write(WeightsFromCheckpoint(config, checkpoint));
 
     /// <summary>Writes the weights to <paramref name="path"/> (replacing it) via a temporary file, so a crash leaves no half-written model.</summary>
-    public static void WriteWeights(TrainingConfig config, Checkpoint checkpoint, string path)
+    public static void WriteWeights(Hyperparameters config, Checkpoint checkpoint, string path)
     {
         var weights = WeightsFromCheckpoint(config, checkpoint);
         var temporary = path + ".partial";
@@ -32,7 +32,7 @@ public static class ModelFiles
     }
 
     /// <summary>Loads exported weights into a fresh model and measures it on the test split, as an epoch would.</summary>
-    public static EpochMetrics Evaluate(TrainingConfig config, string weightsPath, Dataset data, TrainingOptions options)
+    public static EpochMetrics Evaluate(Hyperparameters config, string weightsPath, Dataset data, TrainingOptions options)
     {
         using var model = TrainedModel.FromWeights(config, weightsPath, options);
         return model.Evaluate(data);

@@ -10,7 +10,7 @@ internal static class ModelInitialisation
 {
     /// <param name="initialWeights">TorchSharp's module format (<see cref="ModelFiles"/>); null for seeded initialisation.</param>
     /// <exception cref="CheckpointFormatException">The weights do not fit the config's model.</exception>
-    public static void Apply(Autoencoder model, TrainingConfig config, byte[]? initialWeights)
+    public static void Apply(Autoencoder model, Hyperparameters config, byte[]? initialWeights)
     {
         if (initialWeights is not null)
         {

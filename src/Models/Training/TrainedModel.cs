@@ -13,7 +13,7 @@ namespace AeGrid.Models.Training;
 /// </summary>
 public sealed class TrainedModel : IDisposable
 {
-    TrainedModel(TrainingConfig config, Autoencoder network, Device device, int epoch)
+    TrainedModel(Hyperparameters config, Autoencoder network, Device device, int epoch)
     {
         Config = config;
         Network = network;
@@ -22,21 +22,21 @@ public sealed class TrainedModel : IDisposable
     }
 
     /// <summary>The config with defaults filled in.</summary>
-    public TrainingConfig Config { get; }
+    public Hyperparameters Config { get; }
     /// <summary>Completed epochs when rebuilt from a checkpoint; 0 for a weights file (which does not record it).</summary>
     public int Epoch { get; }
     internal Autoencoder Network { get; }
     internal Device Device { get; }
 
-    public static TrainedModel FromCheckpoint(TrainingConfig config, Checkpoint checkpoint, TrainingOptions options)
+    public static TrainedModel FromCheckpoint(Hyperparameters config, Checkpoint checkpoint, TrainingOptions options)
     {
         var filled = Prepare(config);
         var contents = CheckpointFormat.Read(checkpoint, filled.ShapeDescription());
         return FromModelState(filled, contents.ModelState, options, "checkpoint", contents.Epoch);
     }
 
-    /// <summary>Loads weights written by <see cref="ModelFiles.WriteWeights(TrainingConfig, Checkpoint, string)"/> (TorchSharp's module format).</summary>
-    public static TrainedModel FromWeights(TrainingConfig config, string weightsPath, TrainingOptions options)
+    /// <summary>Loads weights written by <see cref="ModelFiles.WriteWeights(Hyperparameters, Checkpoint, string)"/> (TorchSharp's module format).</summary>
+    public static TrainedModel FromWeights(Hyperparameters config, string weightsPath, TrainingOptions options)
     {
         var filled = Prepare(config);
         if (!File.Exists(weightsPath)) throw new FileNotFoundException($"{weightsPath}: weights file not found", weightsPath);
@@ -52,7 +52,7 @@ public sealed class TrainedModel : IDisposable
         return FromModelState(filled, state, options, weightsPath, epoch: 0);
     }
 
-    internal static TrainedModel FromModelState(TrainingConfig filled, byte[] state, TrainingOptions options, string source, int epoch)
+    internal static TrainedModel FromModelState(Hyperparameters filled, byte[] state, TrainingOptions options, string source, int epoch)
     {
         var device = ComputeDevice.Select(options);
         var network = ArchitectureRegistry.Get(filled.Architecture).Create(filled);
@@ -71,7 +71,7 @@ public sealed class TrainedModel : IDisposable
     }
 
     /// <summary>Loads <paramref name="state"/> (Module.save format) into <paramref name="network"/>, explaining a mismatch.</summary>
-    internal static void LoadState(Autoencoder network, byte[] state, string source, TrainingConfig filled)
+    internal static void LoadState(Autoencoder network, byte[] state, string source, Hyperparameters filled)
     {
         try
         {
@@ -101,7 +101,7 @@ public sealed class TrainedModel : IDisposable
         return metrics with { SamplesPerSecond = data.Test.Count / testSeconds, WallSeconds = clock.Elapsed.TotalSeconds };
     }
 
-    static TrainingConfig Prepare(TrainingConfig config)
+    static Hyperparameters Prepare(Hyperparameters config)
     {
         var filled = config.WithDefaults();
         filled.Validate();

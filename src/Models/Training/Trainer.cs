@@ -17,7 +17,7 @@ public static class Trainer
     /// </remarks>
     /// <exception cref="InvalidHyperparameterException">Before any training, for a bad config.</exception>
     /// <exception cref="CheckpointFormatException">The resume checkpoint (or <see cref="TrainingOptions.InitialWeights"/>) is unusable or made for another model.</exception>
-    public static TrainingResult Run(TrainingConfig config, Dataset data, TrainingOptions options, Checkpoint? resume,
+    public static TrainingResult Run(Hyperparameters config, Dataset data, TrainingOptions options, Checkpoint? resume,
         ITrainingObserver observer, CancellationToken cancel, CancellationToken pause = default)
     {
         var filled = config.WithDefaults();
@@ -32,7 +32,7 @@ public static class Trainer
 
     /// <summary>Rebuilds the trained model from a checkpoint and evaluates it on the test split (test MSE etc.).</summary>
     /// <remarks>Test figures equal those the epoch reported; see <see cref="TrainedModel.Evaluate"/> for the rest.</remarks>
-    public static EpochMetrics Evaluate(TrainingConfig config, Dataset data, Checkpoint checkpoint, TrainingOptions options)
+    public static EpochMetrics Evaluate(Hyperparameters config, Dataset data, Checkpoint checkpoint, TrainingOptions options)
     {
         using var model = TrainedModel.FromCheckpoint(config, checkpoint, options);
         return model.Evaluate(data);

@@ -15,7 +15,7 @@ namespace AeGrid.Models.Training;
 /// </summary>
 internal sealed class TrainingSession : IDisposable
 {
-    readonly TrainingConfig config;
+    readonly Hyperparameters config;
     readonly Autoencoder model;
     readonly ParameterOptimizer optimizer;
     readonly DeviceData data;
@@ -24,7 +24,7 @@ internal sealed class TrainingSession : IDisposable
     int batchesDone;
     EpochProgress progress;
 
-    TrainingSession(TrainingConfig config, Autoencoder model, ParameterOptimizer optimizer, DeviceData data)
+    TrainingSession(Hyperparameters config, Autoencoder model, ParameterOptimizer optimizer, DeviceData data)
     {
         this.config = config;
         this.model = model;
@@ -39,7 +39,7 @@ internal sealed class TrainingSession : IDisposable
 
     /// <param name="config">Defaults filled and validated.</param>
     /// <param name="initialWeights">A fresh start's weights (a warm start); null for seeded initialisation.</param>
-    public static TrainingSession Start(TrainingConfig config, Dataset dataset, Device device, Checkpoint? resume, byte[]? initialWeights = null)
+    public static TrainingSession Start(Hyperparameters config, Dataset dataset, Device device, Checkpoint? resume, byte[]? initialWeights = null)
     {
         var contents = resume is null ? null : CheckpointFormat.Read(resume, config.ShapeDescription());
         var model = ArchitectureRegistry.Get(config.Architecture).Create(config);
@@ -60,7 +60,7 @@ internal sealed class TrainingSession : IDisposable
                 if (contents.Batch > session.BatchesPerEpoch)
                     throw new CheckpointFormatException(
                         $"checkpoint is at batch {contents.Batch} of epoch {contents.Epoch + 1}, but an epoch here has only " +
-                        $"{session.BatchesPerEpoch} batches ({session.TrainCount} images, batch_size {session.BatchSize}); resume with the config it was made with");
+                        $"{session.BatchesPerEpoch} batches ({session.TrainCount} images, {HyperparameterCatalog.BatchSize} {session.BatchSize}); resume with the config it was made with");
                 session.completedEpochs = contents.Epoch;
                 session.batchesDone = contents.Batch;
                 session.progress = contents.Progress;

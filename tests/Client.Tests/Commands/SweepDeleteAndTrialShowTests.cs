@@ -78,7 +78,7 @@ public sealed class SweepDeleteAndTrialShowTests : IDisposable
 
         var status = await Aegrid.RunAsync("sweep", "status", id, "--store", store);
         Assert.True(status.ExitCode == ExitCodes.Success, status.ToString());
-        Assert.Contains("learning_rate=0.01 ", status.Stdout);
+        Assert.Contains("lr=0.01 ", status.Stdout);
         Assert.DoesNotContain("batch_size=", status.Stdout); // the same for both trials
 
         var verbose = await Aegrid.RunAsync("sweep", "status", id, "--store", store, "--verbose");

@@ -46,10 +46,12 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal(50, hyperparameters.GetProperty("batch_size").GetInt32());
         Assert.Equal(2, hyperparameters.GetProperty("epochs").GetInt32());
         Assert.True(hyperparameters.GetProperty("encoding_dim").GetInt32() > 0);
-        Assert.True(hyperparameters.GetProperty("learning_rate").GetDouble() > 0);
+        // The sweep file's name for the learning rate, as the store and every sweep command write it.
+        Assert.True(hyperparameters.GetProperty("lr").GetDouble() > 0);
+        Assert.False(hyperparameters.TryGetProperty("learning_rate", out _));
         var defaults = root.GetProperty("tutorial_defaults").EnumerateArray().Select(e => e.GetString()).ToList();
         Assert.Contains("encoding_dim", defaults);
-        Assert.Contains("learning_rate", defaults);
+        Assert.Contains("lr", defaults);
         Assert.DoesNotContain("batch_size", defaults);
 
         var epochs = root.GetProperty("per_epoch").EnumerateArray().ToList();
@@ -66,7 +68,7 @@ public sealed class TrainCommandTests : IDisposable
 
         Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
         Assert.Contains("Recipe: linear tutorial defaults (", run.Stdout);
-        Assert.Contains($"set here: batch-size 50, epochs 1, dataset {Fixtures.FashionMnist300}; seed 4", run.Stdout);
+        Assert.Contains($"set here: dataset {Fixtures.FashionMnist300}, batch-size 50, epochs 1; seed 4", run.Stdout);
         Assert.Contains("Test MSE", run.Stdout);
         Assert.Contains("linear: 1 epoch(s) in ", run.Stdout);
         Assert.DoesNotContain("error", run.Stderr);

@@ -21,9 +21,9 @@ public sealed class HyperparameterColumnsTests
 
         // encoding_dim differs between the two deep-mlp trials (its default 3 against 8); lr between the linear ones. The
         // architectures' other defaults (hidden sizes, shuffle) differ only with the architecture: its own column says so.
-        Assert.Equal(["encoding_dim", "learning_rate"], columns.Names);
-        Assert.Equal("encoding_dim=32 learning_rate=0.01", columns.Describe(Trials[0]));
-        Assert.Equal("encoding_dim=3 learning_rate=0.01", columns.Describe(Trials[2]));
+        Assert.Equal(["encoding_dim", "lr"], columns.Names);
+        Assert.Equal("encoding_dim=32 lr=0.01", columns.Describe(Trials[0]));
+        Assert.Equal("encoding_dim=3 lr=0.01", columns.Describe(Trials[2]));
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class JsonOutputTests
         Assert.Equal(300, root.GetProperty("train_images").GetInt32());
 
         var hyperparameters = root.GetProperty("hyperparameters");
-        Assert.Equal(0.001, hyperparameters.GetProperty("learning_rate").GetDouble());
+        Assert.Equal(0.001, hyperparameters.GetProperty("lr").GetDouble());
         Assert.Equal(0.5, hyperparameters.GetProperty("noise_factor").GetDouble());
         Assert.True(hyperparameters.GetProperty("clip_noise").GetBoolean());
         Assert.Equal([128], hyperparameters.GetProperty("hidden_sizes").EnumerateArray().Select(e => e.GetInt32()));

@@ -258,7 +258,7 @@ public sealed class ReportCommandTests(ReportCommandTests.LinearRun linear) : ID
     string Export(string trainDirectory, string fileName, string? trialId)
     {
         using var configJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(trainDirectory, "config.json")));
-        var config = configJson.RootElement.Deserialize<TrainingConfig>(AeGrid.Client.Output.JsonOutput.Options)!;
+        var config = configJson.RootElement.Deserialize<Hyperparameters>(AeGrid.Client.Output.JsonOutput.Options)!;
         var checkpoint = new Checkpoint(1, 0, File.ReadAllBytes(Path.Combine(trainDirectory, "model.ckpt")));
         var weights = _temp.Combine(fileName);
         ModelFiles.WriteWeights(config, checkpoint, weights);
@@ -267,7 +267,7 @@ public sealed class ReportCommandTests(ReportCommandTests.LinearRun linear) : ID
             ["trial_id"] = trialId,
             ["weights"] = fileName,
             ["format"] = "torchsharp-module",
-            ["hyperparameters"] = JsonNode.Parse(HyperparametersJson.Serialize(TrialConfigMapping.FromTrainingConfig(config))),
+            ["hyperparameters"] = JsonNode.Parse(HyperparametersJson.Serialize(config)),
             ["metrics"] = new JsonObject { ["epoch"] = 1, ["test_mse"] = 0.031 },
         };
         File.WriteAllText(weights + ".json", exported.ToJsonString());

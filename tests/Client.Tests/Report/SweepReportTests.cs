@@ -62,8 +62,8 @@ public sealed class SweepReportTests(ITestOutputHelper output) : IDisposable
         var (manifest, html) = await ReportAsync(id);
 
         Assert.Equal("nmi", manifest.GetProperty("metric").GetString());
-        Assert.Equal(["encoding_dim", "learning_rate"], Strings(manifest.GetProperty("varying_hyperparameters")));
-        Assert.Equal(["learning-curves.png", "metric-vs-encoding-dim.png", "metric-vs-learning-rate.png", "trial-states.png", "attempts.png"],
+        Assert.Equal(["encoding_dim", "lr"], Strings(manifest.GetProperty("varying_hyperparameters")));
+        Assert.Equal(["learning-curves.png", "metric-vs-encoding-dim.png", "metric-vs-lr.png", "trial-states.png", "attempts.png"],
             Strings(manifest.GetProperty("pictures"), "file"));
         var model = Assert.Single(manifest.GetProperty("models").EnumerateArray());
         Assert.Equal("cluster-mlp", model.GetProperty("architecture").GetString());
@@ -83,7 +83,7 @@ public sealed class SweepReportTests(ITestOutputHelper output) : IDisposable
         var (manifest, html) = await ReportAsync(id, store);
 
         Assert.Equal("running", manifest.GetProperty("state").GetString());
-        Assert.Equal(["learning-curves.png", "metric-vs-learning-rate.png", "trial-states.png", "attempts.png"],
+        Assert.Equal(["learning-curves.png", "metric-vs-lr.png", "trial-states.png", "attempts.png"],
             Strings(manifest.GetProperty("pictures"), "file"));
         var model = Assert.Single(manifest.GetProperty("models").EnumerateArray());
         Assert.Equal(trials[0], model.GetProperty("trial_id").GetString());

@@ -7,7 +7,7 @@ namespace AeGrid.Client.Tests.Support;
 /// <summary>Hand-made training results, for output code that only formats what the trainer returned.</summary>
 internal static class SampleRuns
 {
-    public static readonly TrainingConfig Config = new()
+    public static readonly Hyperparameters Config = new()
     {
         Architecture = "denoise-mlp",
         EncodingDim = 32,

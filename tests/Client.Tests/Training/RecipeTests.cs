@@ -5,7 +5,7 @@ namespace AeGrid.Client.Tests.Training;
 
 public sealed class RecipeTests
 {
-    private static readonly TrainingConfig Requested = new()
+    private static readonly Hyperparameters Requested = new()
     {
         Architecture = "deep-mlp",
         Epochs = 1,
@@ -14,7 +14,7 @@ public sealed class RecipeTests
     };
 
     // What WithDefaults might fill in; the recipe only compares the two configs.
-    private static readonly TrainingConfig Filled = Requested with
+    private static readonly Hyperparameters Filled = Requested with
     {
         EncodingDim = 32,
         HiddenSizes = [128, 64],
@@ -28,12 +28,12 @@ public sealed class RecipeTests
     {
         var recipe = Recipe.Compare(Requested, Filled);
 
-        Assert.Equal(["encoding-dim", "hidden-sizes", "optimizer", "batch-size", "dataset"],
+        Assert.Equal(["dataset", "encoding-dim", "hidden-sizes", "optimizer", "batch-size"],
             recipe.FromTutorial.Select(s => s.Option));
         Assert.Equal(["lr", "epochs"], recipe.FromCommandLine.Select(s => s.Option));
-        Assert.Equal(["encoding_dim", "hidden_sizes", "optimizer", "batch_size", "dataset"],
+        Assert.Equal(["dataset", "encoding_dim", "hidden_sizes", "optimizer", "batch_size"],
             recipe.FromTutorial.Select(s => s.JsonName));
-        Assert.Equal("learning_rate", recipe.FromCommandLine[0].JsonName);
+        Assert.Equal("lr", recipe.FromCommandLine[0].JsonName);
     }
 
     [Fact]
@@ -53,8 +53,8 @@ public sealed class RecipeTests
         var line = Recipe.Compare(Requested, Filled).Describe();
 
         Assert.Equal(
-            "Recipe: deep-mlp tutorial defaults (encoding-dim 32, hidden-sizes 128,64, optimizer adam, batch-size 256, " +
-            "dataset mnist); set here: lr 0.01, epochs 1; seed 7",
+            "Recipe: deep-mlp tutorial defaults (dataset mnist, encoding-dim 32, hidden-sizes 128,64, optimizer adam, " +
+            "batch-size 256); set here: lr 0.01, epochs 1; seed 7",
             line);
     }
 
@@ -63,6 +63,6 @@ public sealed class RecipeTests
     {
         var line = Recipe.Compare(Filled, Filled).Describe();
 
-        Assert.StartsWith("Recipe: deep-mlp, no tutorial defaults needed; set here: encoding-dim 32,", line);
+        Assert.StartsWith("Recipe: deep-mlp, no tutorial defaults needed; set here: dataset mnist, encoding-dim 32,", line);
     }
 }

@@ -35,8 +35,8 @@ public sealed class SweepBoundsTests
     [Fact]
     public void Values_at_the_bounds_are_accepted()
     {
-        var spec = SpecText.Parse($"name: x\narchitecture: deep-mlp\nepochs: {TrainingConfig.MaxEpochs}\nlimit: 64\nbatch_size: 64\n" +
-                                  $"hidden_sizes: [{string.Join(", ", Enumerable.Repeat(TrainingConfig.MaxLayerWidth, TrainingConfig.MaxHiddenLayers))}]\n");
+        var spec = SpecText.Parse($"name: x\narchitecture: deep-mlp\nepochs: {HyperparameterCatalog.MaxEpochs}\nlimit: 64\nbatch_size: 64\n" +
+                                  $"hidden_sizes: [{string.Join(", ", Enumerable.Repeat(HyperparameterCatalog.MaxLayerWidth, HyperparameterCatalog.MaxHiddenLayers))}]\n");
         Assert.Equal(1, spec.GridSize);
     }
 

@@ -1,7 +1,7 @@
 namespace AeGrid.Grains.Tests.Sweeps;
 
 /// <summary>
-/// Each trial a spec creates goes through the Models' own <c>TrainingConfig.Validate</c>; its verdict comes back
+/// Each trial a spec creates goes through the Models' own <c>TrainingRules.Validate</c>; its verdict comes back
 /// pointing at the line that gave the bad value, and names the trial when the value came from the space.
 /// </summary>
 public sealed class SweepSpecModelsValidationTests

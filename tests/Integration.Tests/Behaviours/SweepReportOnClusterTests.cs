@@ -36,7 +36,7 @@ public sealed class SweepReportOnClusterTests(PostgresServer server, ITestOutput
         Assert.True(report.ExitCode == 0, report.ToString());
         var manifest = JsonDocument.Parse(report.Stdout).RootElement;
         Assert.Equal("completed", manifest.GetProperty("state").GetString());
-        Assert.Equal(["learning_rate"], manifest.GetProperty("varying_hyperparameters").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["lr"], manifest.GetProperty("varying_hyperparameters").EnumerateArray().Select(e => e.GetString()));
         var model = Assert.Single(manifest.GetProperty("models").EnumerateArray());
         Assert.Equal("kept model", model.GetProperty("source").GetString());
         Assert.True(File.Exists(Path.Combine(folder.Path, "report.html")));

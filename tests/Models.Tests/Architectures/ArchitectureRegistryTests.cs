@@ -15,23 +15,23 @@ public sealed class ArchitectureRegistryTests
     [Fact]
     public void Defaults_reproduce_each_tutorial()
     {
-        var linear = new TrainingConfig { Architecture = "linear" }.WithDefaults();
+        var linear = new Hyperparameters { Architecture = "linear" }.WithDefaults();
         Assert.Equal((32, 1e-3, "adam", 20, 20, "mnist", 0.0, false),
             (linear.EncodingDim, linear.LearningRate, linear.Optimizer, linear.BatchSize, linear.Epochs, linear.Dataset, linear.NoiseFactor, linear.Shuffle));
 
-        var deep = new TrainingConfig { Architecture = "deep-mlp" }.WithDefaults();
+        var deep = new Hyperparameters { Architecture = "deep-mlp" }.WithDefaults();
         Assert.Equal((3, 5e-3, 64, 10, "fashion-mnist", true), (deep.EncodingDim, deep.LearningRate, deep.BatchSize, deep.Epochs, deep.Dataset, deep.Shuffle));
         Assert.Equal([128, 64, 12], deep.HiddenSizes!);
 
-        var denoise = new TrainingConfig { Architecture = "denoise-mlp" }.WithDefaults();
+        var denoise = new Hyperparameters { Architecture = "denoise-mlp" }.WithDefaults();
         Assert.Equal((128, 0.6, false, 0.01, 100, 20), (denoise.EncodingDim, denoise.NoiseFactor, denoise.ClipNoise, denoise.LearningRate, denoise.BatchSize, denoise.Epochs));
         Assert.Equal([256, 128], denoise.HiddenSizes!);
 
-        var conv = new TrainingConfig { Architecture = "conv-denoise" }.WithDefaults();
+        var conv = new Hyperparameters { Architecture = "conv-denoise" }.WithDefaults();
         Assert.Equal((72, 0.5, true, 1e-3, 20, 20, "mnist"), (conv.EncodingDim, conv.NoiseFactor, conv.ClipNoise, conv.LearningRate, conv.BatchSize, conv.Epochs, conv.Dataset));
         Assert.Null(conv.HiddenSizes);
 
-        var cluster = new TrainingConfig { Architecture = "cluster-mlp" }.WithDefaults();
+        var cluster = new Hyperparameters { Architecture = "cluster-mlp" }.WithDefaults();
         Assert.Equal((100, 0.01, 100, 20, 0.0), (cluster.EncodingDim, cluster.LearningRate, cluster.BatchSize, cluster.Epochs, cluster.NoiseFactor));
         Assert.Equal([256], cluster.HiddenSizes!);
     }
@@ -39,7 +39,7 @@ public sealed class ArchitectureRegistryTests
     [Fact]
     public void Given_values_survive_WithDefaults()
     {
-        var config = new TrainingConfig { Architecture = "linear", EncodingDim = 8, LearningRate = 0.5, Optimizer = "sgd", Shuffle = true }.WithDefaults();
+        var config = new Hyperparameters { Architecture = "linear", EncodingDim = 8, LearningRate = 0.5, Optimizer = "sgd", Shuffle = true }.WithDefaults();
 
         Assert.Equal((8, 0.5, "sgd", true), (config.EncodingDim, config.LearningRate, config.Optimizer, config.Shuffle));
     }
@@ -47,12 +47,12 @@ public sealed class ArchitectureRegistryTests
     [Fact]
     public void Denoising_mlp_code_is_its_last_hidden_layer()
     {
-        var oneLayer = new TrainingConfig { Architecture = "denoise-mlp", HiddenSizes = [256] }.WithDefaults();
+        var oneLayer = new Hyperparameters { Architecture = "denoise-mlp", HiddenSizes = [256] }.WithDefaults();
         Assert.Equal(256, oneLayer.EncodingDim);
         using var oneLayerModel = ArchitectureRegistry.Create(oneLayer);
         Assert.Equal(256, oneLayerModel.CodeSize);
 
-        using var replaced = ArchitectureRegistry.Create(new TrainingConfig { Architecture = "denoise-mlp", EncodingDim = 64 });
+        using var replaced = ArchitectureRegistry.Create(new Hyperparameters { Architecture = "denoise-mlp", EncodingDim = 64 });
         Assert.Equal(64, replaced.CodeSize);
         Assert.Equal([784 * 256 + 256, 256 * 64 + 64, 64 * 256 + 256, 256 * 784 + 784],
             replaced.parameters().Chunk(2).Select(pair => pair.Sum(p => p.numel())));
@@ -66,7 +66,7 @@ public sealed class ArchitectureRegistryTests
     [InlineData("cluster-mlp", 100)]
     public void Forward_maps_images_to_images_and_Encode_gives_codes(string architecture, int codeSize)
     {
-        using var model = ArchitectureRegistry.Create(new TrainingConfig { Architecture = architecture });
+        using var model = ArchitectureRegistry.Create(new Hyperparameters { Architecture = architecture });
         using var scope = NewDisposeScope();
         var images = rand(5, 784);
 
@@ -82,7 +82,7 @@ public sealed class ArchitectureRegistryTests
     [Fact]
     public void Linear_layers_are_784_to_d_and_back()
     {
-        using var model = ArchitectureRegistry.Create(new TrainingConfig { Architecture = "linear", EncodingDim = 16 });
+        using var model = ArchitectureRegistry.Create(new Hyperparameters { Architecture = "linear", EncodingDim = 16 });
 
         Assert.Equal(["encoder.weight", "encoder.bias", "decoder.weight", "decoder.bias"], model.named_parameters().Select(p => p.name));
         Assert.Equal([16L, 784L], model.named_parameters().First().parameter.shape);
@@ -91,7 +91,7 @@ public sealed class ArchitectureRegistryTests
     [Fact]
     public void Conv_denoiser_has_the_tutorial_layers_in_call_order()
     {
-        using var model = ArchitectureRegistry.Create(new TrainingConfig { Architecture = "conv-denoise" });
+        using var model = ArchitectureRegistry.Create(new Hyperparameters { Architecture = "conv-denoise" });
 
         var weights = model.named_parameters().Where(p => p.name.EndsWith(".weight")).Select(p => (p.name, string.Join("×", p.parameter.shape)));
         Assert.Equal(
@@ -105,8 +105,8 @@ public sealed class ArchitectureRegistryTests
     [Fact]
     public void Seeded_initialisation_depends_only_on_the_generator()
     {
-        using var first = ArchitectureRegistry.Create(new TrainingConfig { Architecture = "deep-mlp" });
-        using var second = ArchitectureRegistry.Create(new TrainingConfig { Architecture = "deep-mlp" });
+        using var first = ArchitectureRegistry.Create(new Hyperparameters { Architecture = "deep-mlp" });
+        using var second = ArchitectureRegistry.Create(new Hyperparameters { Architecture = "deep-mlp" });
         using (var generator = new Generator(42)) first.InitializeParameters(generator);
         using (var generator = new Generator(42)) second.InitializeParameters(generator);
 
@@ -120,7 +120,7 @@ public sealed class ArchitectureRegistryTests
     [Fact]
     public void Denoising_mlp_starts_with_weights_and_biases_uniform_in_plus_minus_one()
     {
-        using var model = ArchitectureRegistry.Create(new TrainingConfig { Architecture = "denoise-mlp" });
+        using var model = ArchitectureRegistry.Create(new Hyperparameters { Architecture = "denoise-mlp" });
         using var generator = new Generator(3);
         model.InitializeParameters(generator);
 
@@ -133,7 +133,7 @@ public sealed class ArchitectureRegistryTests
     [Fact]
     public void Cluster_mlp_trains_against_the_standardised_image_and_maps_back_to_pixels()
     {
-        using var model = ArchitectureRegistry.Create(new TrainingConfig { Architecture = "cluster-mlp" });
+        using var model = ArchitectureRegistry.Create(new Hyperparameters { Architecture = "cluster-mlp" });
         using var scope = NewDisposeScope();
         var images = rand(4, 784);
 

@@ -15,7 +15,7 @@ public sealed class FusedPackTests
 {
     const double Tolerance = 1e-4;
 
-    public static TheoryData<string, TrainingConfig[]> Packs => new()
+    public static TheoryData<string, Hyperparameters[]> Packs => new()
     {
         // Clean inputs, shuffle off: members differ in seed (initial weights) and lr. One wide first-layer GEMM.
         { "linear adam", Members(new() { Architecture = "linear", Shuffle = false }, (1, 1e-3, null), (2, 3e-3, null), (3, 2e-4, null)) },
@@ -29,12 +29,12 @@ public sealed class FusedPackTests
             (10, 0.01, 0.5), (11, 0.01, 0.2)) },
     };
 
-    static TrainingConfig[] Members(TrainingConfig template, params (long Seed, double Lr, double? Noise)[] members) =>
+    static Hyperparameters[] Members(Hyperparameters template, params (long Seed, double Lr, double? Noise)[] members) =>
         [.. members.Select(m => template with { Seed = m.Seed, LearningRate = m.Lr, NoiseFactor = m.Noise ?? template.NoiseFactor, Epochs = 3, BatchSize = 20, Limit = 120 })];
 
     [Theory]
     [MemberData(nameof(Packs))]
-    public void Every_member_reports_what_it_reports_alone(string name, TrainingConfig[] configs)
+    public void Every_member_reports_what_it_reports_alone(string name, Hyperparameters[] configs)
     {
         var observers = configs.Select(_ => new MemberObserver()).ToArray();
         using var pack = FusedPack.Create([.. configs.Select((c, k) => new PackMember(c, observers[k]))], TestData.MnistSmall, TestData.CpuOptions);
@@ -173,8 +173,8 @@ public sealed class FusedPackTests
     [InlineData("linear", 2, "seed 2 differs from the pack's 1; with shuffle on")]
     public void Members_that_cannot_share_batches_are_refused(string architecture, long seed, string expected)
     {
-        var first = new TrainingConfig { Architecture = "linear", Shuffle = true, Seed = 1 };
-        var second = new TrainingConfig { Architecture = architecture, Shuffle = true, Seed = seed };
+        var first = new Hyperparameters { Architecture = "linear", Shuffle = true, Seed = 1 };
+        var second = new Hyperparameters { Architecture = architecture, Shuffle = true, Seed = seed };
 
         var error = Assert.Throws<ArgumentException>(() => FusedPack.Create(
             [new PackMember(first, new MemberObserver()), new PackMember(second, new MemberObserver())], TestData.MnistSmall, TestData.CpuOptions));
@@ -182,7 +182,7 @@ public sealed class FusedPackTests
         Assert.Contains("member 1: " + expected, error.Message);
     }
 
-    static MemberObserver Solo(TrainingConfig config)
+    static MemberObserver Solo(Hyperparameters config)
     {
         var observer = new MemberObserver();
         var result = Trainer.Run(config, TestData.MnistSmall, TestData.CpuOptions, null, observer, CancellationToken.None);
@@ -205,7 +205,7 @@ public sealed class FusedPackTests
         Assert.True(Math.Abs(expected - actual) <= Tolerance * Math.Abs(expected), $"{what}: expected {expected:R}, got {actual:R}");
 
     // Both checkpoints' weights, loaded into models of the config's shape, agree parameter by parameter.
-    static void AssertSameWeights(TrainingConfig config, Checkpoint expected, Checkpoint actual, string what)
+    static void AssertSameWeights(Hyperparameters config, Checkpoint expected, Checkpoint actual, string what)
     {
         Assert.Equal((expected.Epoch, expected.Batch), (actual.Epoch, actual.Batch));
         using var expectedModel = TrainedModel.FromCheckpoint(config, expected, TestData.CpuOptions);

@@ -13,7 +13,7 @@ namespace AeGrid.Models.Tests.Training;
 /// </summary>
 public sealed class ArchitectureTrainingTests(ITestOutputHelper output)
 {
-    public static TheoryData<string, TrainingConfig, double> Cases => new()
+    public static TheoryData<string, Hyperparameters, double> Cases => new()
     {
         // measured ratio 0.55 at epoch 12
         { "linear", new() { Architecture = "linear", Epochs = 12, BatchSize = 10 }, 0.7 },
@@ -29,7 +29,7 @@ public sealed class ArchitectureTrainingTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Test_mse_falls_well_below_the_mean_image(string name, TrainingConfig config, double maximumRatio)
+    public void Test_mse_falls_well_below_the_mean_image(string name, Hyperparameters config, double maximumRatio)
     {
         var data = TestData.MnistSmall;
         double meanImageMse = TestData.MeanImageMse(data);
@@ -52,7 +52,7 @@ public sealed class ArchitectureTrainingTests(ITestOutputHelper output)
     [Fact]
     public void Denoisers_report_noisy_input_mse_and_psnr()
     {
-        var config = new TrainingConfig { Architecture = "denoise-mlp", Epochs = 2, BatchSize = 50 };
+        var config = new Hyperparameters { Architecture = "denoise-mlp", Epochs = 2, BatchSize = 50 };
 
         var result = Trainer.Run(config, TestData.MnistSmall, TestData.CpuOptions, null, new RecordingObserver(), CancellationToken.None);
 
@@ -70,7 +70,7 @@ public sealed class ArchitectureTrainingTests(ITestOutputHelper output)
     [Fact]
     public void Cluster_mlp_reports_clustering_of_codes_and_the_raw_pixel_baseline()
     {
-        var config = new TrainingConfig { Architecture = "cluster-mlp", Epochs = 3, BatchSize = 20 };
+        var config = new Hyperparameters { Architecture = "cluster-mlp", Epochs = 3, BatchSize = 20 };
 
         var result = Trainer.Run(config, TestData.MnistSmall, TestData.CpuOptions, null, new RecordingObserver(), CancellationToken.None);
 

@@ -5,7 +5,7 @@ namespace AeGrid.Models.Tests.Training;
 
 public sealed class CheckpointFormatTests
 {
-    static readonly TrainingConfig Config = new() { Architecture = "linear", EncodingDim = 16, Epochs = 1, BatchSize = 100 };
+    static readonly Hyperparameters Config = new() { Architecture = "linear", EncodingDim = 16, Epochs = 1, BatchSize = 100 };
     static readonly Lazy<Checkpoint> Trained = new(() =>
     {
         var observer = new RecordingObserver();

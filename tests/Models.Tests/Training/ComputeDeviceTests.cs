@@ -9,7 +9,7 @@ public sealed class ComputeDeviceTests
     public void Cuda_without_a_gpu_is_a_clear_error()
     {
         var error = Assert.Throws<InvalidOperationException>(() => Trainer.Run(
-            new TrainingConfig { Architecture = "linear", Epochs = 1 }, TestData.MnistSmall,
+            new Hyperparameters { Architecture = "linear", Epochs = 1 }, TestData.MnistSmall,
             new TrainingOptions { Device = "cuda", Threads = 1 }, null, new RecordingObserver(), CancellationToken.None));
 
         Assert.StartsWith("device: cuda was requested but torch.cuda.is_available() is false", error.Message);
@@ -19,7 +19,7 @@ public sealed class ComputeDeviceTests
     public void Unknown_device_is_named()
     {
         var error = Assert.Throws<ArgumentException>(() => Trainer.Run(
-            new TrainingConfig { Architecture = "linear", Epochs = 1 }, TestData.MnistSmall,
+            new Hyperparameters { Architecture = "linear", Epochs = 1 }, TestData.MnistSmall,
             new TrainingOptions { Device = "tpu", Threads = 1 }, null, new RecordingObserver(), CancellationToken.None));
 
         Assert.Contains("device: must be auto, cpu or cuda, got 'tpu'", error.Message);

@@ -5,16 +5,16 @@ namespace AeGrid.Models.Tests.Training;
 
 public sealed class ModelFilesTests
 {
-    public static TheoryData<TrainingConfig> Configs => new()
+    public static TheoryData<Hyperparameters> Configs => new()
     {
-        new TrainingConfig { Architecture = "linear", Epochs = 2, BatchSize = 50 },
-        new TrainingConfig { Architecture = "denoise-mlp", Epochs = 1, BatchSize = 50 },
-        new TrainingConfig { Architecture = "cluster-mlp", Epochs = 1, BatchSize = 50 },
+        new Hyperparameters { Architecture = "linear", Epochs = 2, BatchSize = 50 },
+        new Hyperparameters { Architecture = "denoise-mlp", Epochs = 1, BatchSize = 50 },
+        new Hyperparameters { Architecture = "cluster-mlp", Epochs = 1, BatchSize = 50 },
     };
 
     [Theory]
     [MemberData(nameof(Configs))]
-    public void Exported_weights_reproduce_the_epoch_test_metrics(TrainingConfig config)
+    public void Exported_weights_reproduce_the_epoch_test_metrics(Hyperparameters config)
     {
         var data = TestData.MnistSmall;
         var observer = new RecordingObserver();
@@ -43,7 +43,7 @@ public sealed class ModelFilesTests
     [Fact]
     public void Weights_file_is_plain_TorchSharp_module_format()
     {
-        var config = new TrainingConfig { Architecture = "linear", EncodingDim = 10, Epochs = 1, BatchSize = 100 };
+        var config = new Hyperparameters { Architecture = "linear", EncodingDim = 10, Epochs = 1, BatchSize = 100 };
         var observer = new RecordingObserver();
         Trainer.Run(config, TestData.MnistSmall, TestData.CpuOptions, null, observer, CancellationToken.None);
         using var directory = TestData.NewTemporaryDirectory();
@@ -65,7 +65,7 @@ public sealed class ModelFilesTests
     [Fact]
     public void Weights_for_another_shape_are_refused_naming_the_file()
     {
-        var config = new TrainingConfig { Architecture = "linear", EncodingDim = 10, Epochs = 1, BatchSize = 100 };
+        var config = new Hyperparameters { Architecture = "linear", EncodingDim = 10, Epochs = 1, BatchSize = 100 };
         var observer = new RecordingObserver();
         Trainer.Run(config, TestData.MnistSmall, TestData.CpuOptions, null, observer, CancellationToken.None);
         using var directory = TestData.NewTemporaryDirectory();
@@ -83,7 +83,7 @@ public sealed class ModelFilesTests
     public void Missing_weights_file_is_named()
     {
         var error = Assert.Throws<FileNotFoundException>(() =>
-            ModelFiles.Evaluate(new TrainingConfig { Architecture = "linear" }, "/no/such/model.bin", TestData.MnistSmall, TestData.CpuOptions));
+            ModelFiles.Evaluate(new Hyperparameters { Architecture = "linear" }, "/no/such/model.bin", TestData.MnistSmall, TestData.CpuOptions));
 
         Assert.Contains("/no/such/model.bin", error.Message);
     }

@@ -7,7 +7,7 @@ public sealed class ModelInspectionTests
     [Fact]
     public void Reconstructions_of_all_test_images_give_the_reported_test_mse()
     {
-        var config = new TrainingConfig { Architecture = "conv-denoise", Epochs = 1, BatchSize = 50 };
+        var config = new Hyperparameters { Architecture = "conv-denoise", Epochs = 1, BatchSize = 50 };
         var data = TestData.MnistSmall;
         var observer = new RecordingObserver();
         Trainer.Run(config, data, TestData.CpuOptions, null, observer, CancellationToken.None);
@@ -27,7 +27,7 @@ public sealed class ModelInspectionTests
     [Fact]
     public void Plain_autoencoders_have_no_noisy_inputs()
     {
-        var config = new TrainingConfig { Architecture = "linear", Epochs = 1, BatchSize = 100 };
+        var config = new Hyperparameters { Architecture = "linear", Epochs = 1, BatchSize = 100 };
         var observer = new RecordingObserver();
         Trainer.Run(config, TestData.MnistSmall, TestData.CpuOptions, null, observer, CancellationToken.None);
         using var model = TrainedModel.FromCheckpoint(config, observer.Checkpoint(), TestData.CpuOptions);
@@ -42,7 +42,7 @@ public sealed class ModelInspectionTests
     [Fact]
     public void Deep_mlp_codes_are_three_dimensional_with_labels()
     {
-        var config = new TrainingConfig { Architecture = "deep-mlp", Dataset = "mnist", Epochs = 1, BatchSize = 64 };
+        var config = new Hyperparameters { Architecture = "deep-mlp", Dataset = "mnist", Epochs = 1, BatchSize = 64 };
         var observer = new RecordingObserver();
         Trainer.Run(config, TestData.MnistSmall, TestData.CpuOptions, null, observer, CancellationToken.None);
         using var model = TrainedModel.FromCheckpoint(config, observer.Checkpoint(), TestData.CpuOptions);
@@ -58,7 +58,7 @@ public sealed class ModelInspectionTests
     [Fact]
     public void Cluster_assignments_match_the_epoch_scores()
     {
-        var config = new TrainingConfig { Architecture = "cluster-mlp", Epochs = 1, BatchSize = 50 };
+        var config = new Hyperparameters { Architecture = "cluster-mlp", Epochs = 1, BatchSize = 50 };
         var observer = new RecordingObserver();
         Trainer.Run(config, TestData.MnistSmall, TestData.CpuOptions, null, observer, CancellationToken.None);
         using var model = TrainedModel.FromCheckpoint(config, observer.Checkpoint(), TestData.CpuOptions);

@@ -10,19 +10,19 @@ namespace AeGrid.Models.Tests.Training;
 public sealed class ResumeAndControlTests
 {
     // Shuffled, noisy, Adam.
-    static readonly TrainingConfig NoisyShuffledAdam =
+    static readonly Hyperparameters NoisyShuffledAdam =
         new() { Architecture = "linear", Epochs = 4, BatchSize = 50, NoiseFactor = 0.3, ClipNoise = true, Shuffle = true, Seed = 11 };
 
-    public static TheoryData<TrainingConfig> Configs => new()
+    public static TheoryData<Hyperparameters> Configs => new()
     {
         NoisyShuffledAdam,
         // Plain SGD, standardised inputs, clustering metrics.
-        new TrainingConfig { Architecture = "cluster-mlp", Epochs = 4, BatchSize = 50, Optimizer = "sgd", LearningRate = 0.05, Seed = 12 },
+        new Hyperparameters { Architecture = "cluster-mlp", Epochs = 4, BatchSize = 50, Optimizer = "sgd", LearningRate = 0.05, Seed = 12 },
     };
 
     [Theory]
     [MemberData(nameof(Configs))]
-    public void Same_config_twice_gives_the_same_numbers(TrainingConfig config)
+    public void Same_config_twice_gives_the_same_numbers(Hyperparameters config)
     {
         var first = Train(config);
         var second = Train(config);
@@ -34,14 +34,14 @@ public sealed class ResumeAndControlTests
     [Fact]
     public void A_different_seed_gives_different_numbers()
     {
-        var config = new TrainingConfig { Architecture = "linear", Epochs = 1, BatchSize = 50 };
+        var config = new Hyperparameters { Architecture = "linear", Epochs = 1, BatchSize = 50 };
 
         Assert.NotEqual(Numbers(Train(config with { Seed = 1 }).Epochs), Numbers(Train(config with { Seed = 2 }).Epochs));
     }
 
     [Theory]
     [MemberData(nameof(Configs))]
-    public void Two_epochs_then_resume_equals_four_straight(TrainingConfig config)
+    public void Two_epochs_then_resume_equals_four_straight(Hyperparameters config)
     {
         var straight = Train(config);
         var firstHalf = Train(config with { Epochs = 2 });
@@ -56,7 +56,7 @@ public sealed class ResumeAndControlTests
 
     [Theory]
     [MemberData(nameof(Configs))]
-    public void Resuming_from_a_mid_epoch_checkpoint_continues_exactly(TrainingConfig config)
+    public void Resuming_from_a_mid_epoch_checkpoint_continues_exactly(Hyperparameters config)
     {
         var options = TestData.CpuOptions with { CheckpointEveryBatches = 5 };
         var straight = Train(config, options: options);
@@ -94,7 +94,7 @@ public sealed class ResumeAndControlTests
     [Fact]
     public void Cancel_stops_within_one_batch_without_a_checkpoint()
     {
-        var config = new TrainingConfig { Architecture = "linear", Epochs = 3, BatchSize = 50 };
+        var config = new Hyperparameters { Architecture = "linear", Epochs = 3, BatchSize = 50 };
         using var cancel = new CancellationTokenSource();
         var observer = new RecordingObserver { OnBatchHook = progress => { if (progress.Batch == 4) cancel.Cancel(); } };
 
@@ -111,7 +111,7 @@ public sealed class ResumeAndControlTests
     public void Batch_progress_counts_batches_within_the_epoch()
     {
         var observer = new RecordingObserver();
-        Trainer.Run(new TrainingConfig { Architecture = "linear", Epochs = 1, BatchSize = 64 }, TestData.MnistSmall,
+        Trainer.Run(new Hyperparameters { Architecture = "linear", Epochs = 1, BatchSize = 64 }, TestData.MnistSmall,
             TestData.CpuOptions, null, observer, CancellationToken.None);
 
         // 600 images in batches of 64: nine full batches and one of 24.
@@ -124,7 +124,7 @@ public sealed class ResumeAndControlTests
     public void The_config_limit_trims_the_training_split()
     {
         var observer = new RecordingObserver();
-        Trainer.Run(new TrainingConfig { Architecture = "linear", Epochs = 1, BatchSize = 50, Limit = 120 }, TestData.MnistSmall,
+        Trainer.Run(new Hyperparameters { Architecture = "linear", Epochs = 1, BatchSize = 50, Limit = 120 }, TestData.MnistSmall,
             TestData.CpuOptions, null, observer, CancellationToken.None);
 
         Assert.Equal(3, observer.Batches[^1].BatchesPerEpoch); // 120 images: 50 + 50 + 20
@@ -133,7 +133,7 @@ public sealed class ResumeAndControlTests
     [Fact]
     public void Non_positive_checkpoint_interval_is_refused()
     {
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Trainer.Run(new TrainingConfig { Architecture = "linear", Epochs = 1 },
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Trainer.Run(new Hyperparameters { Architecture = "linear", Epochs = 1 },
             TestData.MnistSmall, TestData.CpuOptions with { CheckpointEveryBatches = 0 }, null, new RecordingObserver(), CancellationToken.None));
 
         Assert.Contains("checkpoint_every_batches: must be positive, got 0", error.Message);
@@ -142,7 +142,7 @@ public sealed class ResumeAndControlTests
     [Fact]
     public void Absurd_learning_rate_ends_as_diverged_not_a_crash()
     {
-        var config = new TrainingConfig { Architecture = "cluster-mlp", Optimizer = "sgd", LearningRate = 1e12, Epochs = 3, BatchSize = 50 };
+        var config = new Hyperparameters { Architecture = "cluster-mlp", Optimizer = "sgd", LearningRate = 1e12, Epochs = 3, BatchSize = 50 };
         var observer = new RecordingObserver();
 
         var result = Trainer.Run(config, TestData.MnistSmall, TestData.CpuOptions, null, observer, CancellationToken.None);
@@ -156,7 +156,7 @@ public sealed class ResumeAndControlTests
     [Fact]
     public void A_checkpoint_from_another_batch_size_that_does_not_fit_is_refused()
     {
-        var config = new TrainingConfig { Architecture = "linear", Epochs = 2, BatchSize = 20 };
+        var config = new Hyperparameters { Architecture = "linear", Epochs = 2, BatchSize = 20 };
         var checkpoints = Train(config, options: TestData.CpuOptions with { CheckpointEveryBatches = 25 }).Checkpoints;
         var deep = checkpoints.First(c => c.Batch == 25);
 
@@ -166,7 +166,7 @@ public sealed class ResumeAndControlTests
         Assert.Contains("batch_size 100", error.Message);
     }
 
-    static RecordingObserver Train(TrainingConfig config, Checkpoint? resume = null, TrainingOptions? options = null)
+    static RecordingObserver Train(Hyperparameters config, Checkpoint? resume = null, TrainingOptions? options = null)
     {
         var observer = new RecordingObserver();
         var result = Trainer.Run(config, TestData.MnistSmall, options ?? TestData.CpuOptions, resume, observer, CancellationToken.None);

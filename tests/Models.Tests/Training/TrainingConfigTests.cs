@@ -4,7 +4,7 @@ namespace AeGrid.Models.Tests.Training;
 
 public sealed class TrainingConfigTests
 {
-    public static TheoryData<TrainingConfig, string, string> BadConfigs => new()
+    public static TheoryData<Hyperparameters, string, string> BadConfigs => new()
     {
         { new() { Architecture = "vae" }, "architecture", "unknown architecture 'vae'; known: linear, deep-mlp, denoise-mlp, conv-denoise, cluster-mlp" },
         { new() { Architecture = "linear", LearningRate = 0 }, "lr", "got 0" },
@@ -25,7 +25,7 @@ public sealed class TrainingConfigTests
 
     [Theory]
     [MemberData(nameof(BadConfigs))]
-    public void Each_bad_hyperparameter_is_named_as_the_CLI_spells_it(TrainingConfig config, string parameter, string detail)
+    public void Each_bad_hyperparameter_is_named_as_the_CLI_spells_it(Hyperparameters config, string parameter, string detail)
     {
         var error = Assert.Throws<InvalidHyperparameterException>(config.Validate);
 
@@ -38,14 +38,14 @@ public sealed class TrainingConfigTests
     public void Defaults_are_valid_for_every_architecture()
     {
         foreach (var name in AeGrid.Models.Architectures.ArchitectureRegistry.Names)
-            new TrainingConfig { Architecture = name }.WithDefaults().Validate();
+            new Hyperparameters { Architecture = name }.WithDefaults().Validate();
     }
 
     [Fact]
     public void Training_refuses_a_bad_config_before_touching_the_data()
     {
         var observer = new RecordingObserver();
-        var config = new TrainingConfig { Architecture = "linear", BatchSize = -1 };
+        var config = new Hyperparameters { Architecture = "linear", BatchSize = -1 };
 
         var error = Assert.Throws<InvalidHyperparameterException>(() =>
             Trainer.Run(config, TestData.MnistSmall, TestData.CpuOptions, null, observer, CancellationToken.None));

@@ -8,7 +8,7 @@ namespace AeGrid.Models.Tests.Training;
 /// </summary>
 public sealed class WarmStartTests
 {
-    static readonly TrainingConfig Source = new() { Architecture = "linear", Epochs = 3, BatchSize = 50, LearningRate = 0.01, Seed = 3 };
+    static readonly Hyperparameters Source = new() { Architecture = "linear", Epochs = 3, BatchSize = 50, LearningRate = 0.01, Seed = 3 };
 
     [Fact]
     public void The_first_step_starts_from_the_given_weights_exactly_and_epochs_count_from_zero()
@@ -61,7 +61,7 @@ public sealed class WarmStartTests
             new RecordingObserver(), CancellationToken.None);
         Assert.Equal(plain.Epochs.Select(e => e.TestMse), warm.Epochs.Select(e => e.TestMse));
 
-        var error = Assert.Throws<CheckpointFormatException>(() => Trainer.Run(new TrainingConfig { Architecture = "deep-mlp", Epochs = 1, BatchSize = 50 },
+        var error = Assert.Throws<CheckpointFormatException>(() => Trainer.Run(new Hyperparameters { Architecture = "deep-mlp", Epochs = 1, BatchSize = 50 },
             TestData.MnistSmall, TestData.CpuOptions with { InitialWeights = weights }, null, new RecordingObserver(), CancellationToken.None));
         Assert.StartsWith("initial weights: the saved weights do not fit deep-mlp", error.Message);
     }

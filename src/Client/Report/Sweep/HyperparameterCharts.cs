@@ -9,13 +9,13 @@ namespace AeGrid.Client.Report.Sweep;
 /// <summary>
 /// The sweep's metric against each hyperparameter it varied (values as trained), one dot per trial coloured by
 /// architecture, and against the architecture itself when there are several. Numbers get a log axis when they span a
-/// decade (or a factor of 3 for learning_rate); other values (optimizer, hidden sizes) are categories.
+/// decade (or a factor of 3 for the learning rate); other values (optimizer, hidden sizes) are categories.
 /// Completed trials are solid dots; pruned and unfinished ones (where they stood) are faded.
 /// </summary>
 internal static class HyperparameterCharts
 {
     /// <summary>The seed varies in many sweeps but is noise, not a setting to tune.</summary>
-    static readonly HashSet<string> NotTuned = ["seed", "dataset", "limit"];
+    static readonly HashSet<string> NotTuned = [HyperparameterCatalog.Seed, HyperparameterCatalog.Dataset, HyperparameterCatalog.Limit];
 
     public static IReadOnlyList<SweepPicture> Create(SweepReportData data)
     {
@@ -23,7 +23,7 @@ internal static class HyperparameterCharts
         if (scored.Count == 0) return [];
         var pictures = new List<SweepPicture>();
         if (data.Architectures.Count > 1)
-            pictures.Add(Chart(data, scored, "architecture", t => t.Architecture));
+            pictures.Add(Chart(data, scored, HyperparameterCatalog.Architecture, t => t.Architecture));
         foreach (var name in data.Varying.Names.Where(n => !NotTuned.Contains(n)))
             pictures.Add(Chart(data, scored, name, t => HyperparameterColumns.AsTrained(t.Trial.Parameters).GetValueOrDefault(name, "")));
         return pictures;
@@ -33,9 +33,9 @@ internal static class HyperparameterCharts
     {
         var texts = trials.Select(valueOf).ToList();
         var numbers = texts.Select(t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : (double?)null).ToList();
-        var numeric = name != "architecture" && numbers.All(n => n is not null);
+        var numeric = name != HyperparameterCatalog.Architecture && numbers.All(n => n is not null);
         var categories = numeric ? [] : texts.Distinct().Order(StringComparer.Ordinal).ToList();
-        var logX = numeric && SweepChartStyle.WantsLogAxis(numbers.Select(n => n!.Value), searchedOnLogScale: name == "learning_rate");
+        var logX = numeric && SweepChartStyle.WantsLogAxis(numbers.Select(n => n!.Value), searchedOnLogScale: name == HyperparameterCatalog.LearningRate);
         var metricValues = trials.Select(t => t.LastValue(data.Metric)!.Value).ToList();
         var logY = SweepChartStyle.WantsLogAxis(metricValues);
 
@@ -78,7 +78,7 @@ internal static class HyperparameterCharts
 
         var best = data.Maximize ? "higher is better" : "lower is better";
         var caption = $"Each trial's {data.Metric} at its last stored epoch ({best}) against its {name}" +
-                      (name == "architecture" ? "" : ", coloured by architecture") +
+                      (name == HyperparameterCatalog.Architecture ? "" : ", coloured by architecture") +
                       ". Solid dots: completed trials; open circles: pruned or unfinished trials, where they stood.";
         var file = "metric-vs-" + new string(name.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray()) + ".png";
         return SweepChartStyle.Encode(plot, file, "hyperparameter", $"{data.Metric} against {name}", caption);

@@ -40,7 +40,7 @@ internal static class SweepModelPictures
         var source = weights.IsCheckpoint
             ? $"checkpoint after {weights.Epoch} epoch(s)" + (weights.Batch > 0 ? $" and {weights.Batch} batch(es)" : "")
             : "kept model";
-        var config = TrialConfigMapping.ToTrainingConfig(weights.Parameters);
+        var config = weights.Parameters;
         var dataset = config.Dataset ?? "fashion-mnist";
         Dataset data;
         try
@@ -81,7 +81,7 @@ internal static class SweepModelPictures
     }
 
     /// <summary>TrainedModel reads module weights from a file, as `aegrid export` writes them.</summary>
-    static TrainedModel FromWeightsBytes(TrainingConfig config, byte[] bytes, string scratch, TrainingOptions options)
+    static TrainedModel FromWeightsBytes(Hyperparameters config, byte[] bytes, string scratch, TrainingOptions options)
     {
         File.WriteAllBytes(scratch, bytes);
         return TrainedModel.FromWeights(config, scratch, options);

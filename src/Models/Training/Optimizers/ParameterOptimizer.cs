@@ -85,7 +85,7 @@ internal abstract class ParameterOptimizer : IDisposable
     {
         "adam" => new AdamOptimizer(parameters, learningRate),
         "sgd" => new SgdOptimizer(parameters, learningRate),
-        _ => throw new InvalidHyperparameterException("optimizer", $"unknown optimizer '{name}'"),
+        _ => throw new InvalidHyperparameterException(HyperparameterCatalog.Optimizer, $"unknown optimizer '{name}'"),
     };
 
     /// <summary>Zeroes every gradient (in place: the parameters' grads stay views of the flat buffer).</summary>

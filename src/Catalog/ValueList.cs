@@ -2,7 +2,7 @@ using System.Collections;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 
-namespace AeGrid.Grains.Sweeps;
+namespace AeGrid.Catalog;
 
 /// <summary>
 /// An immutable list that compares by its items, so records holding lists (a spec, a set of layer sizes) have

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace AeGrid.Grains.Sweeps;
+namespace AeGrid.Catalog;
 
 /// <summary>
 /// One hyperparameter value as a sweep file gives it, typed by the parameter's <see cref="ParameterKind"/>.
