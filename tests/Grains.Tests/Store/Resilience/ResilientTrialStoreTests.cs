@@ -4,8 +4,11 @@ using AeGrid.Abstractions;
 using AeGrid.Grains.Store;
 using AeGrid.TestSupport;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Orleans.Hosting;
 using Orleans.Runtime;
 
 namespace AeGrid.Grains.Tests.Store.Resilience;
@@ -143,6 +146,20 @@ public sealed class ResilientTrialStoreTests : IAsyncLifetime
         error = Assert.Throws<OrleansConfigurationException>(() => new ResilientTrialStore(_sqlite,
             new StoreResilienceOptions { Calls = new() { MaxRetries = -1 } }, _log));
         Assert.Contains("StoreResilienceOptions.Calls.MaxRetries: -1", error.Message);
+    }
+
+    [Fact]
+    public async Task A_silo_refuses_to_start_with_resilience_options_that_cannot_work()
+    {
+        using var host = new HostBuilder()
+            .UseOrleans(silo => silo.UseLocalhostClustering(LoopbackPorts.Free(), LoopbackPorts.Free())
+                .UseTrialStore(StoreLocation.Parse($"sqlite:{Path.Combine(_folder, "silo.db")}"))
+                .ConfigureTrialStoreResilience(o => o.EpochWrites = o.EpochWrites with { MaxDelay = TimeSpan.Zero }))
+            .ConfigureLogging(l => l.ClearProviders())
+            .Build();
+
+        var error = await Assert.ThrowsAsync<OrleansConfigurationException>(() => host.StartAsync().WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("StoreResilienceOptions.EpochWrites.MaxDelay", error.Message);
     }
 
     private async Task<(string TrialId, int Attempt)> RunningTrialAsync()
