@@ -4,41 +4,71 @@ using Microsoft.Extensions.Configuration;
 
 namespace AeGrid.Silo;
 
-/// <summary>Binds silo settings from configuration keys (STORE, SLOTS, SILO_PORT, …; dashes or underscores).</summary>
+/// <summary>
+/// Binds silo settings from configuration keys (STORE, SLOTS, SILO_PORT, …; dashes or underscores, any case) with .NET's
+/// configuration binder into <see cref="SiloConfigurationKeys"/>. A value the binder cannot convert is a
+/// <see cref="FormatException"/> naming the key and the value.
+/// </summary>
 public static class SiloConfiguration
 {
-    public static SiloSettings Bind(IConfiguration c)
+    public static SiloSettings Bind(IConfiguration configuration)
     {
-        string? Get(string key) => c[SiloEnvironment.Listed(key)] ?? c[key.Replace('_', '-')] ?? c[key.ToLowerInvariant()] ?? c[key.ToLowerInvariant().Replace('_', '-')];
-        int? Int(string key) => Get(key) is { } s ? int.TryParse(s, out var v) ? v
-            : throw new FormatException($"{key.ToLowerInvariant()}: expected a whole number, got '{s}'") : null;
+        var keys = new SiloConfigurationKeys();
+        var normalised = Normalise(configuration);
+        try
+        {
+            normalised.Bind(keys);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw BadNumber(normalised) ?? new FormatException(e.Message, e);
+        }
 
-        static string Key(string variable) => AeGridEnvironment.Key(variable);
-
-        var store = Get("STORE") ?? AeGridEnvironment.Get(AeGridEnvironment.Cluster)
+        var store = keys.Store ?? (keys.Cluster is { Length: > 0 } cluster ? cluster : null) ?? AeGridEnvironment.Get(AeGridEnvironment.Cluster)
                     ?? throw new FormatException($"store: set {AeGridEnvironment.Prefix}STORE (or --store) to a postgres://user@host:port/db URL (its password: {AeGridEnvironment.StorePasswordFile}, PGPASSWORD or ~/.pgpass)");
         var defaults = new SiloSettings { Store = store };
         return defaults with
         {
-            SiloPort = Int("SILO_PORT") ?? defaults.SiloPort,
-            GatewayPort = Int("GATEWAY_PORT") ?? defaults.GatewayPort,
-            AdvertisedAddress = Get("ADVERTISED_ADDRESS") ?? Environment.GetEnvironmentVariable("POD_IP") ?? defaults.AdvertisedAddress,
-            ClusterId = Get(Key(AeGridEnvironment.ClusterId)) ?? defaults.ClusterId,
-            ServiceId = Get(Key(AeGridEnvironment.ServiceId)) ?? defaults.ServiceId,
-            StorePasswordFile = Get(Key(AeGridEnvironment.StorePasswordFile)),
-            Transport = new ClusterTlsSettings(Get(Key(AeGridEnvironment.TlsCert)), Get(Key(AeGridEnvironment.TlsKey)),
-                Get(Key(AeGridEnvironment.TlsCa)), AeGridEnvironment.IsOn(Get(Key(AeGridEnvironment.Insecure)))),
-            OtlpEndpoint = Get("OTLP_ENDPOINT"),
-            ConsoleTelemetry = Get("CONSOLE_TELEMETRY") is "1" or "true" or "True",
-            HealthPort = Int("HEALTH_PORT") ?? SiloSettings.DefaultHealthPort,
-            ShutdownGrace = Int("SHUTDOWN_GRACE") is { } grace ? TimeSpan.FromSeconds(grace) : defaults.ShutdownGrace,
+            SiloPort = keys.SiloPort ?? defaults.SiloPort,
+            GatewayPort = keys.GatewayPort ?? defaults.GatewayPort,
+            AdvertisedAddress = keys.AdvertisedAddress ?? Environment.GetEnvironmentVariable("POD_IP") ?? defaults.AdvertisedAddress,
+            ClusterId = keys.ClusterId ?? defaults.ClusterId,
+            ServiceId = keys.ServiceId ?? defaults.ServiceId,
+            StorePasswordFile = keys.StorePasswordFile,
+            Transport = new ClusterTlsSettings(keys.TlsCert, keys.TlsKey, keys.TlsCa, AeGridEnvironment.IsOn(keys.Insecure)),
+            OtlpEndpoint = keys.OtlpEndpoint,
+            ConsoleTelemetry = keys.ConsoleTelemetry is "1" or "true" or "True",
+            HealthPort = keys.HealthPort ?? SiloSettings.DefaultHealthPort,
+            ShutdownGrace = keys.ShutdownGrace is { } grace ? TimeSpan.FromSeconds(grace) : defaults.ShutdownGrace,
             Training = new TrainingSiloOptions
             {
-                Slots = Int("SLOTS") ?? 0,
-                ThreadsPerSlot = Int("THREADS"),
-                DeviceKind = Get("DEVICE") ?? "cpu",
-                CheckpointEveryBatches = Int("CHECKPOINT_EVERY_BATCHES"),
+                Slots = keys.Slots ?? 0,
+                ThreadsPerSlot = keys.Threads,
+                DeviceKind = keys.Device ?? "cpu",
+                CheckpointEveryBatches = keys.CheckpointEveryBatches,
             },
         };
     }
+
+    /// <summary>
+    /// The keys the binder reads, with dashes as underscores (command-line --silo-port is SILO_PORT); the underscore
+    /// spelling wins when both are given. Every key bound must be listed in <see cref="SiloEnvironment"/>.
+    /// </summary>
+    private static IConfiguration Normalise(IConfiguration configuration)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var key in SiloConfigurationKeys.All)
+        {
+            var value = configuration[SiloEnvironment.Listed(key)] ?? configuration[key.Replace('_', '-')];
+            if (value is not null) values[key] = value;
+        }
+        return new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+    }
+
+    /// <summary>The one line for a number key whose value is not a whole number, as every bad input is reported.</summary>
+    private static FormatException? BadNumber(IConfiguration values) =>
+        SiloConfigurationKeys.WholeNumbers
+            .Where(key => values[key] is { } value && !int.TryParse(value, out _))
+            .Select(key => new FormatException($"{key.ToLowerInvariant()}: expected a whole number, got '{values[key]}'"))
+            .FirstOrDefault();
 }

@@ -27,8 +27,4 @@ public sealed record TrialHistory(string TrialId, TrialStatus Status, ImmutableS
         }
         return new TrialHistory(trialId, status, values.ToImmutable());
     }
-
-    public static TrialHistory Of(string trialId, TrialStatus status, params double[] valuesFromEpochOne) =>
-        new(trialId, status, valuesFromEpochOne.Select((value, i) => (epoch: i + 1, value))
-            .ToImmutableSortedDictionary(e => e.epoch, e => e.value));
 }

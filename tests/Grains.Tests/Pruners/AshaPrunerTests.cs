@@ -1,6 +1,7 @@
 using AeGrid.Abstractions;
 using AeGrid.Grains.Pruners;
 using AeGrid.Grains.Sweeps;
+using AeGrid.TestSupport;
 
 namespace AeGrid.Grains.Tests.Pruners;
 
@@ -98,5 +99,5 @@ public sealed class AshaPrunerTests
         Assert.False(Pruner.ShouldPrune(trial, [trial]));
     }
 
-    private static TrialHistory Trial(string id, params double[] values) => TrialHistory.Of(id, TrialStatus.Running, values);
+    private static TrialHistory Trial(string id, params double[] values) => TrialHistories.Of(id, TrialStatus.Running, values);
 }

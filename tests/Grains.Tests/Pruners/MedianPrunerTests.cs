@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using AeGrid.Abstractions;
 using AeGrid.Grains.Pruners;
 using AeGrid.Grains.Sweeps;
+using AeGrid.TestSupport;
 
 namespace AeGrid.Grains.Tests.Pruners;
 
@@ -12,9 +13,9 @@ public sealed class MedianPrunerTests
     /// <summary>Three completed trials whose values at epoch 2 are 1, 2 and 3 (median 2).</summary>
     private static readonly TrialHistory[] Completed =
     [
-        TrialHistory.Of("a", TrialStatus.Completed, 1.5, 1.0, 0.9),
-        TrialHistory.Of("b", TrialStatus.Completed, 2.5, 2.0, 1.9),
-        TrialHistory.Of("c", TrialStatus.Completed, 3.5, 3.0, 2.9),
+        TrialHistories.Of("a", TrialStatus.Completed, 1.5, 1.0, 0.9),
+        TrialHistories.Of("b", TrialStatus.Completed, 2.5, 2.0, 1.9),
+        TrialHistories.Of("c", TrialStatus.Completed, 3.5, 3.0, 2.9),
     ];
 
     [Fact]
@@ -40,7 +41,7 @@ public sealed class MedianPrunerTests
     [Fact]
     public void An_even_count_uses_the_mean_of_the_middle_two()
     {
-        TrialHistory[] four = [.. Completed, TrialHistory.Of("d", TrialStatus.Completed, 4.5, 4.0)];
+        TrialHistory[] four = [.. Completed, TrialHistories.Of("d", TrialStatus.Completed, 4.5, 4.0)];
         Assert.False(Minimizing.ShouldPrune(Running(9, 2.4), four));
         Assert.True(Minimizing.ShouldPrune(Running(9, 2.6), four));
     }
@@ -50,7 +51,7 @@ public sealed class MedianPrunerTests
     {
         var pruner = new MedianPruner(new MedianPrunerSpec(StartupTrials: 4), MetricDirection.Minimizing);
         Assert.False(pruner.ShouldPrune(Running(100, 100), Completed));
-        Assert.True(pruner.ShouldPrune(Running(100, 100), [.. Completed, TrialHistory.Of("d", TrialStatus.Completed, 4, 4)]));
+        Assert.True(pruner.ShouldPrune(Running(100, 100), [.. Completed, TrialHistories.Of("d", TrialStatus.Completed, 4, 4)]));
     }
 
     [Fact]
@@ -59,8 +60,8 @@ public sealed class MedianPrunerTests
         TrialHistory[] others =
         [
             .. Completed[..2],
-            TrialHistory.Of("r", TrialStatus.Running, 0.1, 0.1),
-            TrialHistory.Of("p", TrialStatus.Pruned, 0.1, 0.1),
+            TrialHistories.Of("r", TrialStatus.Running, 0.1, 0.1),
+            TrialHistories.Of("p", TrialStatus.Pruned, 0.1, 0.1),
         ];
         Assert.False(Minimizing.ShouldPrune(Running(100, 100), others));
 
@@ -82,7 +83,7 @@ public sealed class MedianPrunerTests
     public void Verdicts_come_every_interval_epochs_after_the_warmup()
     {
         var pruner = new MedianPruner(new MedianPrunerSpec(StartupTrials: 1, WarmupEpochs: 1, Interval: 2), MetricDirection.Minimizing);
-        TrialHistory[] long_ = [TrialHistory.Of("a", TrialStatus.Completed, 1, 1, 1, 1, 1, 1)];
+        TrialHistory[] long_ = [TrialHistories.Of("a", TrialStatus.Completed, 1, 1, 1, 1, 1, 1)];
         var judged = Enumerable.Range(1, 6)
             .Where(epoch => pruner.ShouldPrune(Running([.. Enumerable.Repeat(5.0, epoch)]), long_))
             .ToArray();
@@ -93,7 +94,7 @@ public sealed class MedianPrunerTests
     public void A_trial_that_skipped_the_pruning_epoch_is_judged_at_its_next_report()
     {
         var pruner = new MedianPruner(new MedianPrunerSpec(StartupTrials: 1, Interval: 3), MetricDirection.Minimizing);
-        TrialHistory[] others = [TrialHistory.Of("a", TrialStatus.Completed, 1, 1, 1, 1, 1, 1)];
+        TrialHistory[] others = [TrialHistories.Of("a", TrialStatus.Completed, 1, 1, 1, 1, 1, 1)];
         // Pruning epochs are 1, 4, 7…; this trial reported epochs 1, 2 and then 5: the first report of 4..6.
         var skipped = new TrialHistory("t", TrialStatus.Running, new Dictionary<int, double> { [1] = 5, [2] = 5, [5] = 5 }.ToImmutableSortedDictionary());
         Assert.True(pruner.ShouldPrune(skipped, others));
@@ -105,9 +106,9 @@ public sealed class MedianPrunerTests
         var pruner = new MedianPruner(new MedianPrunerSpec(StartupTrials: 1), MetricDirection.Maximizing);
         TrialHistory[] others =
         [
-            TrialHistory.Of("a", TrialStatus.Completed, 0.5),
-            TrialHistory.Of("b", TrialStatus.Completed, 0.6),
-            TrialHistory.Of("c", TrialStatus.Completed, 0.7),
+            TrialHistories.Of("a", TrialStatus.Completed, 0.5),
+            TrialHistories.Of("b", TrialStatus.Completed, 0.6),
+            TrialHistories.Of("c", TrialStatus.Completed, 0.7),
         ];
         Assert.True(pruner.ShouldPrune(Running(0.55), others));
         Assert.False(pruner.ShouldPrune(Running(0.65), others));
@@ -129,9 +130,9 @@ public sealed class MedianPrunerTests
     {
         TrialHistory[] others =
         [
-            TrialHistory.Of("a", TrialStatus.Completed, 1.0),
-            TrialHistory.Of("b", TrialStatus.Completed, double.NaN),
-            TrialHistory.Of("c", TrialStatus.Completed, 3.0),
+            TrialHistories.Of("a", TrialStatus.Completed, 1.0),
+            TrialHistories.Of("b", TrialStatus.Completed, double.NaN),
+            TrialHistories.Of("c", TrialStatus.Completed, 3.0),
         ];
         Assert.False(Minimizing.ShouldPrune(Running(2.0), others));
         Assert.True(Minimizing.ShouldPrune(Running(2.1), others));
@@ -147,9 +148,9 @@ public sealed class MedianPrunerTests
     [Fact]
     public void The_trial_itself_among_the_others_is_ignored()
     {
-        var trial = TrialHistory.Of("a", TrialStatus.Completed, 100);
+        var trial = TrialHistories.Of("a", TrialStatus.Completed, 100);
         Assert.False(Minimizing.ShouldPrune(trial, [trial, .. Completed[1..]]));
     }
 
-    private static TrialHistory Running(params double[] values) => TrialHistory.Of("t", TrialStatus.Running, values);
+    private static TrialHistory Running(params double[] values) => TrialHistories.Of("t", TrialStatus.Running, values);
 }

@@ -3,6 +3,7 @@ using AeGrid.Abstractions;
 using AeGrid.Grains.Pruners;
 using AeGrid.Grains.Sweeps;
 using AeGrid.Grains.Tests.Sweeps;
+using AeGrid.TestSupport;
 
 namespace AeGrid.Grains.Tests.Pruners;
 
@@ -37,10 +38,10 @@ public sealed class TrialHistoryTests
 
         // Maximising NMI: at rung 1 the second arrival with the lower NMI stops, the higher one goes on.
         var asha = PrunerFactory.Create(SpecText.Parse("name: p\narchitecture: cluster-mlp\nmetric: nmi\nmode: max\npruner: asha\n"));
-        TrialHistory[] others = [TrialHistory.Of("a", TrialStatus.Running, 0.5)];
-        Assert.True(asha.ShouldPrune(TrialHistory.Of("t", TrialStatus.Running, 0.4), others));
-        Assert.False(asha.ShouldPrune(TrialHistory.Of("t", TrialStatus.Running, 0.6), others));
-        Assert.False(new NoPruner().ShouldPrune(TrialHistory.Of("t", TrialStatus.Running, double.NaN), others));
+        TrialHistory[] others = [TrialHistories.Of("a", TrialStatus.Running, 0.5)];
+        Assert.True(asha.ShouldPrune(TrialHistories.Of("t", TrialStatus.Running, 0.4), others));
+        Assert.False(asha.ShouldPrune(TrialHistories.Of("t", TrialStatus.Running, 0.6), others));
+        Assert.False(new NoPruner().ShouldPrune(TrialHistories.Of("t", TrialStatus.Running, double.NaN), others));
     }
 
     private static EpochReport Report(int epoch, double testMse, double? nmi) => new()

@@ -44,8 +44,8 @@ public sealed class PostgresTrialStoreTests(PostgresServer server, ITestOutputHe
     public async Task Epoch_writer_stores_every_row_exactly_once_across_a_server_restart()
     {
         var (trialId, attempt) = await RunningTrialAsync();
-        var log = new CapturingLogger<EpochWriter>();
-        await using var writer = new EpochWriter(Store, log, new StoreWriterOptions { MaxRetryDelay = TimeSpan.FromMilliseconds(500) });
+        var log = new CapturingLogger<ResilientTrialStore>();
+        await using var writer = new EpochWriter(Resilient(Store, log, maxDelay: TimeSpan.FromMilliseconds(500)), new CapturingLogger<EpochWriter>());
         const int rows = 400;
 
         var producer = Task.Run(async () =>

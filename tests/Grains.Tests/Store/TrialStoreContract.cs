@@ -636,6 +636,17 @@ public abstract partial class TrialStoreContract(ITestOutputHelper output) : IAs
 
     // ------------------------------------------------------------------ writers over this store
 
+    /// <summary>The store as a silo's epoch writer sees it: behind the retries, here with test-sized delays.</summary>
+    protected static ResilientTrialStore Resilient(ITrialStore inner, CapturingLogger<ResilientTrialStore> log,
+        TimeSpan? firstDelay = null, TimeSpan? maxDelay = null)
+    {
+        var epochWrites = new StoreResilienceOptions().EpochWrites;
+        return new ResilientTrialStore(inner, new StoreResilienceOptions
+        {
+            EpochWrites = epochWrites with { FirstDelay = firstDelay ?? epochWrites.FirstDelay, MaxDelay = maxDelay ?? epochWrites.MaxDelay },
+        }, log);
+    }
+
     [Fact]
     public async Task Epoch_writer_stores_rows_in_batches()
     {
@@ -663,8 +674,8 @@ public abstract partial class TrialStoreContract(ITestOutputHelper output) : IAs
     {
         var faulty = new FaultInjectingTrialStore(Store);
         var (trialId, attempt) = await RunningTrialAsync();
-        var log = new CapturingLogger<EpochWriter>();
-        await using var writer = new EpochWriter(faulty, log, new StoreWriterOptions { FirstRetryDelay = TimeSpan.FromMilliseconds(10) });
+        var log = new CapturingLogger<ResilientTrialStore>();
+        await using var writer = new EpochWriter(Resilient(faulty, log, firstDelay: TimeSpan.FromMilliseconds(10)), new CapturingLogger<EpochWriter>());
         faulty.FailNextWrites(4);
 
         for (var epoch = 1; epoch <= 30; epoch++) writer.Enqueue(Epoch(trialId, epoch, attempt, testMse: 1.0 / epoch));

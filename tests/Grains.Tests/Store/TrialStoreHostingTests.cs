@@ -27,7 +27,7 @@ public sealed class TrialStoreHostingTests : IDisposable
         await store.RegisterSiloAsync("local", "cpu", 2); // fails unless the schema exists
         await host.StopAsync();
 
-        Assert.IsType<SqliteTrialStore>(store);
+        Assert.IsType<SqliteTrialStore>(Assert.IsType<ResilientTrialStore>(store).Inner);
         Assert.True(File.Exists(path));
         Assert.Equal(2, (await store.GetSlotLedgerAsync()).Single().Slots);
     }

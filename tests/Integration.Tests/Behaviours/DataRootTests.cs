@@ -15,8 +15,7 @@ public sealed class DataRootTests
     [Fact]
     public async Task Submit_refuses_datasets_outside_the_silos_data_roots()
     {
-        using var folder = new TemporaryFolder();
-        await using var silo = await LocalSilo.StartAsync(LocalSilo.NewSqliteStore(folder), slots: 1,
+        await using var silo = await LocalSilo.StartOnTemporaryStoreAsync(slots: 1,
             configureServices: s => s.Configure<DatasetAccessOptions>(o => { o.AnyPath = false; o.ExtraRoots = [RepoPaths.Fixtures]; }),
             training: o => { o.Trains = false; return o; });
 

@@ -11,8 +11,7 @@ public sealed class DivergenceTests(ITestOutputHelper output)
     [Fact]
     public async Task A_trial_with_an_absurd_learning_rate_ends_diverged_with_its_message_and_is_not_retried()
     {
-        using var folder = new TemporaryFolder();
-        await using var silo = await LocalSilo.StartAsync(LocalSilo.NewSqliteStore(folder), slots: 1);
+        await using var silo = await LocalSilo.StartOnTemporaryStoreAsync(slots: 1);
         // cluster-mlp's output layer is linear, so plain SGD with an absurd step overflows within a couple of batches.
         var spec = SweepFiles.Tiny("diverge", """
             architecture: cluster-mlp

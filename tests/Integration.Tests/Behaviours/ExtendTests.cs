@@ -12,8 +12,7 @@ public sealed class ExtendTests
     [Fact]
     public async Task Extending_a_finished_random_search_adds_the_draws_a_bigger_sweep_would_have_made_and_runs_only_those()
     {
-        using var folder = new TemporaryFolder();
-        await using var silo = await LocalSilo.StartAsync(LocalSilo.NewSqliteStore(folder), slots: 1);
+        await using var silo = await LocalSilo.StartOnTemporaryStoreAsync(slots: 1);
         var spec = SweepFiles.Tiny("extend", """
             architecture: linear
             epochs: 1
@@ -50,8 +49,7 @@ public sealed class ExtendTests
     [Fact]
     public async Task Extending_a_grid_sweep_is_refused_with_a_clear_reason()
     {
-        using var folder = new TemporaryFolder();
-        await using var silo = await LocalSilo.StartAsync(LocalSilo.NewSqliteStore(folder), slots: 1);
+        await using var silo = await LocalSilo.StartOnTemporaryStoreAsync(slots: 1);
         var spec = SweepFiles.Tiny("extend-grid", """
             architecture: linear
             epochs: 1

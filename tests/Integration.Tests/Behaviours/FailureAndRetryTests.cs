@@ -17,9 +17,8 @@ public sealed class FailureAndRetryTests(ITestOutputHelper output)
     [Fact]
     public async Task A_failing_trial_is_retried_up_to_max_attempts_then_failed_and_RetryFailed_reruns_only_it_with_fresh_attempts()
     {
-        using var folder = new TemporaryFolder();
         FaultInjectingTrialStore? faulty = null;
-        await using var silo = await LocalSilo.StartAsync(LocalSilo.NewSqliteStore(folder), slots: 1,
+        await using var silo = await LocalSilo.StartOnTemporaryStoreAsync(slots: 1,
             configureServices: s => s.DecorateTrialStore(inner => faulty = new FaultInjectingTrialStore(inner)));
         var spec = SweepFiles.Tiny("failures", """
             architecture: linear
@@ -118,8 +117,7 @@ public sealed class FailureAndRetryTests(ITestOutputHelper output)
     [Fact]
     public async Task A_trial_whose_silos_died_under_it_three_times_in_a_row_fails_with_that_reason_and_retry_runs_it_again()
     {
-        using var folder = new TemporaryFolder();
-        await using var silo = await LocalSilo.StartAsync(LocalSilo.NewSqliteStore(folder), slots: 1);
+        await using var silo = await LocalSilo.StartOnTemporaryStoreAsync(slots: 1);
         var id = "oom-000001";
         var trialId = TrialConfig.MakeId(id, 0);
         var parameters = new Hyperparameters

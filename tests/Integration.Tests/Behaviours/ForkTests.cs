@@ -12,8 +12,7 @@ public sealed class ForkTests(ITestOutputHelper output)
     [Fact]
     public async Task A_forked_trial_with_a_vanishing_learning_rate_scores_what_its_source_scored_and_a_fresh_one_does_not()
     {
-        using var folder = new TemporaryFolder();
-        await using var silo = await LocalSilo.StartAsync(LocalSilo.NewSqliteStore(folder), slots: 1);
+        await using var silo = await LocalSilo.StartOnTemporaryStoreAsync(slots: 1);
         // keep_best: 0: no kept model, so the fork takes the weights out of the source's last checkpoint.
         var source = await silo.Directory.Submit(SweepFiles.Tiny("source", """
             architecture: linear
@@ -59,8 +58,7 @@ public sealed class ForkTests(ITestOutputHelper output)
     [Fact]
     public async Task A_source_trial_still_running_is_reported_not_forked_and_a_bad_one_is_refused_by_name()
     {
-        using var folder = new TemporaryFolder();
-        await using var silo = await LocalSilo.StartAsync(LocalSilo.NewSqliteStore(folder), slots: 1);
+        await using var silo = await LocalSilo.StartOnTemporaryStoreAsync(slots: 1);
         var id = await silo.Directory.Submit(SweepFiles.Tiny("slow", "architecture: linear\nepochs: 1\nsearch: grid\nspace:\n  lr: [0.01, 0.001]\n"), "slow.yaml");
         await silo.WaitForSweepAsync(id, TimeSpan.FromMinutes(1));
         var first = TrialConfig.MakeId(id, 0);

@@ -28,9 +28,8 @@ public sealed class HardeningTests(ITestOutputHelper output)
         };
         meter.SetMeasurementEventCallback<int>((_, delta, _, _) => Interlocked.Add(ref threads, delta));
         meter.Start();
-        using var folder = new TemporaryFolder();
         FaultInjectingTrialStore? faulty = null;
-        await using var silo = await LocalSilo.StartAsync(LocalSilo.NewSqliteStore(folder), slots: 1,
+        await using var silo = await LocalSilo.StartOnTemporaryStoreAsync(slots: 1,
             configureServices: s => s.DecorateTrialStore(inner => faulty = new FaultInjectingTrialStore(inner)));
         faulty!.FailCheckpointSavesOf = _ => true;
         // Minutes of training if nothing stopped it; the first checkpoint (after one batch) cannot be saved.
@@ -58,9 +57,8 @@ public sealed class HardeningTests(ITestOutputHelper output)
     [Fact]
     public async Task A_sweep_whose_finish_fails_once_finishes_at_the_next_tick()
     {
-        using var folder = new TemporaryFolder();
         FaultInjectingTrialStore? faulty = null;
-        await using var silo = await LocalSilo.StartAsync(LocalSilo.NewSqliteStore(folder), slots: 1,
+        await using var silo = await LocalSilo.StartOnTemporaryStoreAsync(slots: 1,
             configureServices: s => s.DecorateTrialStore(inner => faulty = new FaultInjectingTrialStore(inner)));
         faulty!.FailNextSetKept = 2;
         var spec = SweepFiles.Tiny("finish-fails", """
@@ -84,8 +82,7 @@ public sealed class HardeningTests(ITestOutputHelper output)
     [Fact]
     public async Task A_report_from_an_older_attempt_than_the_trials_current_one_is_ignored()
     {
-        using var folder = new TemporaryFolder();
-        await using var silo = await LocalSilo.StartAsync(LocalSilo.NewSqliteStore(folder), slots: 1);
+        await using var silo = await LocalSilo.StartOnTemporaryStoreAsync(slots: 1);
         var id = await silo.Directory.Submit(SweepFiles.Tiny("stale", "architecture: linear\nepochs: 2\nsearch: grid\nspace:\n  lr: [0.01]"), "stale.yaml");
         var trial = (await silo.WaitForSweepAsync(id, TimeSpan.FromMinutes(1))).Trials.Single();
         Assert.Equal(1, trial.Attempts);

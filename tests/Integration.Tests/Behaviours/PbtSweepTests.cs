@@ -29,8 +29,7 @@ public sealed class PbtSweepTests(ITestOutputHelper output)
     [Fact]
     public async Task A_pbt_sweep_completes_with_one_row_per_epoch_and_a_consistent_lineage()
     {
-        using var folder = new TemporaryFolder();
-        await using var silo = await LocalSilo.StartAsync(LocalSilo.NewSqliteStore(folder), slots: Population);
+        await using var silo = await LocalSilo.StartOnTemporaryStoreAsync(slots: Population);
         var id = await silo.Directory.Submit(Spec("pbt-local"), "pbt-local.yaml");
 
         var status = await silo.WaitForSweepAsync(id, TimeSpan.FromMinutes(3));

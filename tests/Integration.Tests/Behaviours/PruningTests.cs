@@ -11,8 +11,7 @@ public sealed class PruningTests(ITestOutputHelper output)
     [Fact]
     public async Task The_median_pruner_stops_clearly_worse_trials_before_their_last_epoch_and_they_never_rank()
     {
-        using var folder = new TemporaryFolder();
-        await using var silo = await LocalSilo.StartAsync(LocalSilo.NewSqliteStore(folder), slots: 1);
+        await using var silo = await LocalSilo.StartOnTemporaryStoreAsync(slots: 1);
         // One slot runs the trials in order: the two good learning rates complete first (the pruner's startup trials),
         // then the two that barely learn are judged from epoch 2 on. The verdict reaches the training thread while it
         // goes on, after the epoch's row and checkpoint are stored; an epoch here takes about as long as storing them

@@ -19,10 +19,9 @@ public sealed class SweepViewCostTests(ITestOutputHelper output)
     [Fact]
     public async Task A_sweep_of_200_tiny_trials_reads_a_bounded_number_of_trial_rows_per_admission()
     {
-        using var folder = new TemporaryFolder();
         FaultInjectingTrialStore? counting = null;
         // No periodic full reconcile during the test: what is counted is the incremental path alone.
-        await using var silo = await LocalSilo.StartAsync(LocalSilo.NewSqliteStore(folder), slots: Slots,
+        await using var silo = await LocalSilo.StartOnTemporaryStoreAsync(slots: Slots,
             configureServices: s => s.DecorateTrialStore(inner => counting = new FaultInjectingTrialStore(inner)),
             training: o => { o.SweepReconcileInterval = TimeSpan.FromHours(1); return o; });
         var rates = string.Join(", ", Enumerable.Range(1, Trials).Select(i => (i * 0.0001).ToString(CultureInfo.InvariantCulture)));

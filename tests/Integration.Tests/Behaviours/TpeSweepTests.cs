@@ -12,8 +12,7 @@ public sealed class TpeSweepTests
     [Fact]
     public async Task A_tpe_sweep_proposes_trials_as_slots_free_up_until_its_budget_then_completes_and_extends()
     {
-        using var folder = new TemporaryFolder();
-        await using var silo = await LocalSilo.StartAsync(LocalSilo.NewSqliteStore(folder), slots: 2);
+        await using var silo = await LocalSilo.StartOnTemporaryStoreAsync(slots: 2);
         var spec = SweepFiles.Tiny("tpe-lazy", """
             epochs: 1
             search: tpe
@@ -59,8 +58,7 @@ public sealed class TpeSweepTests
     [Fact]
     public async Task Cancelling_a_tpe_sweep_stops_its_proposals()
     {
-        using var folder = new TemporaryFolder();
-        await using var silo = await LocalSilo.StartAsync(LocalSilo.NewSqliteStore(folder), slots: 1);
+        await using var silo = await LocalSilo.StartOnTemporaryStoreAsync(slots: 1);
         var id = await silo.Directory.Submit(SweepFiles.Tiny("tpe-cancel", """
             architecture: linear
             epochs: 3

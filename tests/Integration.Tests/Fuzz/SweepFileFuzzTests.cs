@@ -19,9 +19,8 @@ public sealed class SweepFileFuzzTests(ITestOutputHelper output)
     [Fact]
     public async Task Mutated_sweep_files_are_refused_in_one_line_or_created_and_the_silo_stays_up()
     {
-        using var folder = new TemporaryFolder();
         // A silo that does not train: created sweeps are cancelled anyway, and no case waits on a dataset or a slot.
-        await using var silo = await LocalSilo.StartAsync(LocalSilo.NewSqliteStore(folder), slots: 1,
+        await using var silo = await LocalSilo.StartOnTemporaryStoreAsync(slots: 1,
             training: o => { o.Trains = false; return o; });
         var examples = Directory.GetFiles(Path.Combine(RepoPaths.Root, "examples"))
             .Where(f => Path.GetExtension(f) is ".yaml" or ".json").Order(StringComparer.Ordinal).ToList();

@@ -16,8 +16,13 @@ namespace AeGrid.Integration.Tests.Support;
 public sealed class LocalSilo : IAsyncDisposable
 {
     readonly IHost _host;
+    readonly TemporaryFolder? _folder;
 
-    LocalSilo(IHost host) => _host = host;
+    LocalSilo(IHost host, TemporaryFolder? folder = null)
+    {
+        _host = host;
+        _folder = folder;
+    }
 
     public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
     /// <summary>The silo's own store (a decorator's, when the test decorated it).</summary>
@@ -44,6 +49,26 @@ public sealed class LocalSilo : IAsyncDisposable
         return new LocalSilo(host);
     }
 
+    /// <summary>
+    /// The set-up most behaviour tests share: a silo on a fresh SQLite store in a temporary folder of its own, deleted when
+    /// the silo is disposed. Parameters as <see cref="StartAsync"/>.
+    /// </summary>
+    public static async Task<LocalSilo> StartOnTemporaryStoreAsync(int slots = 1, Action<IServiceCollection>? configureServices = null,
+        Func<TrainingSiloOptions, TrainingSiloOptions>? training = null)
+    {
+        var folder = new TemporaryFolder();
+        try
+        {
+            var silo = await StartAsync(NewSqliteStore(folder), slots, configureServices, training);
+            return new LocalSilo(silo._host, folder);
+        }
+        catch
+        {
+            folder.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>A fresh SQLite file in <paramref name="directory"/> for a silo's store.</summary>
     public static string NewSqliteStore(TemporaryFolder directory) => Path.Combine(directory.Path, $"store-{Guid.NewGuid():N}.db");
 
@@ -61,5 +86,6 @@ public sealed class LocalSilo : IAsyncDisposable
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try { await _host.StopAsync(cts.Token); } catch (OperationCanceledException) { }
         _host.Dispose();
+        _folder?.Dispose();
     }
 }

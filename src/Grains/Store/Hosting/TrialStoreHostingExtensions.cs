@@ -8,9 +8,9 @@ using Orleans.Runtime;
 namespace AeGrid.Grains.Store;
 
 /// <summary>
-/// Puts a trial store in a silo: <see cref="ITrialStore"/> as a singleton, its options validated at start-up, and its
-/// schema migrated in the silo's first lifecycle stage (before membership, which reads Orleans' tables from PostgreSQL).
-/// Pick one per silo.
+/// Puts a trial store in a silo: <see cref="ITrialStore"/> as a singleton behind <see cref="ResilientTrialStore"/> (the one
+/// place store calls are retried), its options validated at start-up, and its schema migrated in the silo's first
+/// lifecycle stage (before membership, which reads Orleans' tables from PostgreSQL). Pick one per silo.
 /// </summary>
 public static class TrialStoreHostingExtensions
 {
@@ -36,6 +36,14 @@ public static class TrialStoreHostingExtensions
         return builder.AddTrialStore<SqliteTrialStore>();
     }
 
+    /// <summary>Changes how long store calls are retried (<see cref="StoreResilienceOptions"/>); the defaults suit production.</summary>
+    public static ISiloBuilder ConfigureTrialStoreResilience(this ISiloBuilder builder, Action<StoreResilienceOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.AddOptions<StoreResilienceOptions>().Configure(configure);
+        return builder;
+    }
+
     /// <summary>The store a parsed location names (what the CLI's --store and the silo's configuration give).</summary>
     public static ISiloBuilder UseTrialStore(this ISiloBuilder builder, StoreLocation location) => location switch
     {
@@ -46,7 +54,12 @@ public static class TrialStoreHostingExtensions
 
     private static ISiloBuilder AddTrialStore<TStore>(this ISiloBuilder builder) where TStore : class, ITrialStore
     {
-        builder.Services.AddSingleton<ITrialStore>(sp => sp.GetRequiredService<TStore>());
+        // The container owns (and disposes) the backend; the decorator only retries calls to it.
+        builder.Services.AddOptions<StoreResilienceOptions>();
+        builder.Services.AddSingleton<IConfigurationValidator>(sp =>
+            new StoreResilienceOptionsValidator(sp.GetRequiredService<IOptions<StoreResilienceOptions>>().Value));
+        builder.Services.AddSingleton<ITrialStore>(sp => new ResilientTrialStore(sp.GetRequiredService<TStore>(),
+            sp.GetRequiredService<IOptions<StoreResilienceOptions>>().Value, sp.GetRequiredService<ILogger<ResilientTrialStore>>()));
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TrialStoreMigrator>();
         return builder;
     }

@@ -11,16 +11,6 @@ public sealed partial class EpochWriter
     [LoggerMessage(Level = LogLevel.Information, Message = "Epoch buffer has room again ({Count} rows waiting)")]
     private static partial void LogBufferDrained(ILogger logger, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Writing {Count} epoch rows failed ({Reason}); keeping them and retrying with backoff until the store is back")]
-    private static partial void LogStoreFailing(ILogger logger, Exception exception, int count, string reason);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Epoch write failure {Failures}; next try in {DelayMs} ms")]
-    private static partial void LogRetrying(ILogger logger, int failures, double delayMs);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Store reachable again: wrote {Count} epoch rows after {Failures} failed tries over {Seconds:F1} s")]
-    private static partial void LogStoreRecovered(ILogger logger, int count, int failures, double seconds);
-
     [LoggerMessage(Level = LogLevel.Error, Message = "Epoch writer shut down with {Count} rows NOT stored, of trials: {TrialIds}")]
     private static partial void LogRowsNotStored(ILogger logger, int count, string trialIds);
 

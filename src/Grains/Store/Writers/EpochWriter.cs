@@ -5,13 +5,14 @@ using Microsoft.Extensions.Logging;
 namespace AeGrid.Grains.Store;
 
 /// <summary>
-/// Writes epoch rows to the store off the training thread. <see cref="Enqueue"/> puts a row in a bounded in-memory
+/// Writes epoch rows to the store off the training thread. <see cref="EnqueueAsync"/> puts a row in a bounded in-memory
 /// buffer and returns; a background loop writes what has gathered in batches of up to
-/// <see cref="StoreWriterOptions.MaxBatchSize"/>. When the store fails (PostgreSQL restarting or unreachable) the loop
-/// keeps the batch and retries with exponential backoff (100 ms doubling to 5 s by default), for as long as it takes.
+/// <see cref="StoreWriterOptions.MaxBatchSize"/>. Give it the silo's <see cref="ResilientTrialStore"/>: its
+/// <see cref="StoreResilienceOptions.EpochWrites"/> policy keeps retrying a batch while the store fails (PostgreSQL
+/// restarting or unreachable), for as long as it takes, so the writer itself never retries.
 /// </summary>
 /// <remarks>
-/// When the buffer is full the producer BLOCKS until rows are stored (back-pressure), after one warning line: a trial
+/// When the buffer is full the producer WAITS until rows are stored (back-pressure), after one warning line: a trial
 /// needs every epoch row (pruners and the leaderboard read them), so none is ever dropped to make room. Rows the store
 /// refuses because their attempt was fenced out count as done: they belong to a zombie. <see cref="FlushAsync"/> waits for
 /// everything enqueued before it; call it before <see cref="ITrialStore.EndAttemptAsync"/> so the last epochs land first.
@@ -52,19 +53,7 @@ public sealed partial class EpochWriter : IAsyncDisposable
     /// <summary>Rows enqueued and not yet stored.</summary>
     public long Pending => Interlocked.Read(ref _enqueued) - Interlocked.Read(ref _stored);
 
-    /// <summary>
-    /// Hands a row to the writer. Returns at once unless the buffer is full; then it blocks the calling thread (meant to be
-    /// the training thread) until there is room. From async code use <see cref="EnqueueAsync"/>.
-    /// </summary>
-    public void Enqueue(EpochReport row)
-    {
-        ArgumentNullException.ThrowIfNull(row);
-        while (!TryEnqueue(row))
-            if (!_buffer.Writer.WaitToWriteAsync().AsTask().GetAwaiter().GetResult())
-                throw Closed(row);
-    }
-
-    /// <summary>As <see cref="Enqueue"/>, waiting asynchronously while the buffer is full.</summary>
+    /// <summary>Hands a row to the writer: returns at once unless the buffer is full, then waits until there is room.</summary>
     public async ValueTask EnqueueAsync(EpochReport row, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(row);
@@ -134,7 +123,7 @@ public sealed partial class EpochWriter : IAsyncDisposable
             while (await _buffer.Reader.WaitToReadAsync().ConfigureAwait(false))
             {
                 while (batch.Count < _options.MaxBatchSize && _buffer.Reader.TryRead(out var row)) batch.Add(row);
-                await WriteWithRetryAsync(batch).ConfigureAwait(false);
+                await _store.WriteEpochsAsync(batch, _giveUp.Token).ConfigureAwait(false);
                 MarkStored(batch.Count);
                 batch.Clear();
 
@@ -153,36 +142,10 @@ public sealed partial class EpochWriter : IAsyncDisposable
         }
         catch (Exception e)
         {
-            // Not expected (the retry loop catches store errors); surface it to anyone flushing rather than hang them.
+            // A store error no retry can fix (the resilient store rode out the transient ones): surface it to anyone
+            // flushing rather than hang them.
             LogWriterCrashed(_logger, e);
             FailWaiters(e);
-        }
-    }
-
-    private async Task WriteWithRetryAsync(List<EpochReport> batch)
-    {
-        var failures = 0;
-        var firstFailure = DateTimeOffset.UtcNow;
-        while (true)
-        {
-            try
-            {
-                await _store.WriteEpochsAsync(batch, _giveUp.Token).ConfigureAwait(false);
-                if (failures > 0)
-                    LogStoreRecovered(_logger, batch.Count, failures, (DateTimeOffset.UtcNow - firstFailure).TotalSeconds);
-                return;
-            }
-            catch (Exception e) when (!_giveUp.IsCancellationRequested)
-            {
-                if (++failures == 1)
-                {
-                    firstFailure = DateTimeOffset.UtcNow;
-                    LogStoreFailing(_logger, e, batch.Count, e.Message);
-                }
-                var delay = _options.RetryDelay(failures);
-                LogRetrying(_logger, failures, delay.TotalMilliseconds);
-                await Task.Delay(delay, _giveUp.Token).ConfigureAwait(false);
-            }
         }
     }
 
