@@ -86,7 +86,9 @@ public static class HyperparametersJson
         ParameterValue? value = (definition.Kind, element.ValueKind) switch
         {
             (ParameterKind.Text, JsonValueKind.String) => new TextValue(element.GetString()!),
-            (ParameterKind.Integer, JsonValueKind.Number) when element.TryGetInt64(out var integer) => new IntegerValue(integer),
+            // A number wider than the record's member (int, or long for the seed) is unreadable, not silently cut.
+            (ParameterKind.Integer, JsonValueKind.Number) when element.TryGetInt64(out var integer) && FitsMember(definition, integer) =>
+                new IntegerValue(integer),
             (ParameterKind.Real, JsonValueKind.Number) => new RealValue(element.GetDouble()),
             (ParameterKind.Flag, JsonValueKind.True) => new FlagValue(true),
             (ParameterKind.Flag, JsonValueKind.False) => new FlagValue(false),
@@ -94,13 +96,15 @@ public static class HyperparametersJson
                 new SizesValue(new ValueList<int>(element.EnumerateArray().Select(e => e.GetInt32()))),
             _ => null,
         };
-        if (value is null)
-            throw new FormatException($"hyperparameters JSON: '{definition.Name}' must be {definition.ExpectedType}, got {element.GetRawText()}");
-        // Range-check here too so an out-of-range stored value cannot silently become an int cast.
-        if (definition.Problem(value) is { } problem)
-            throw new FormatException($"hyperparameters JSON: '{definition.Name}' {problem}");
-        return value;
+        // Bounds are not checked here: a stored trial whose values are out of range must still read, so that it can
+        // fail with its error stored (HyperparameterCatalog.CheckRanges, when it is trained) instead of making its
+        // sweep, or the wire, unreadable.
+        return value ?? throw new FormatException(
+            $"hyperparameters JSON: '{definition.Name}' must be {definition.ExpectedType}, got {element.GetRawText()}");
     }
+
+    private static bool FitsMember(HyperparameterDefinition definition, long value) =>
+        definition.Maximum > int.MaxValue || value is >= int.MinValue and <= int.MaxValue;
 
     private static bool IsInt32(JsonElement element) => element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out _);
 }

@@ -88,6 +88,27 @@ public sealed class HyperparameterCatalogTests
     }
 
     [Fact]
+    public void A_stored_row_out_of_range_still_reads_so_that_its_trial_can_fail_with_the_error_stored()
+    {
+        // The sweep reads every row of its sweep: one bad trial must not make the sweep (or the wire) unreadable.
+        var read = StoreWire.HyperparametersFromJson("""{"architecture":"linear","lr":-0.5,"batch_size":0}""", "t");
+
+        Assert.Equal(-0.5, read.LearningRate);
+        Assert.Equal(0, read.BatchSize);
+        var error = Assert.Throws<InvalidHyperparameterException>(() => HyperparameterCatalog.CheckRanges(read));
+        Assert.Contains("lr", error.Message);
+    }
+
+    [Fact]
+    public void A_number_wider_than_its_member_does_not_read()
+    {
+        var error = Assert.Throws<InvalidDataException>(() =>
+            StoreWire.HyperparametersFromJson("""{"architecture":"linear","batch_size":4294967297}""", "s-t0001"));
+        Assert.Contains("batch_size", error.Message);
+        Assert.Equal(4294967297L, StoreWire.HyperparametersFromJson("""{"architecture":"linear","seed":4294967297}""", "t").Seed);
+    }
+
+    [Fact]
     public void A_row_the_store_cannot_read_names_the_trial()
     {
         var error = Assert.Throws<InvalidDataException>(() => StoreWire.HyperparametersFromJson("""{"architecture":"linear","rate":1}""", "s-t0003"));

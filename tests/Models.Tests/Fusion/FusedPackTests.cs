@@ -15,6 +15,12 @@ public sealed class FusedPackTests
 {
     const double Tolerance = 1e-4;
 
+    // Weights after several Adam steps get a looser bound than the metrics: a fused GEMM sums in another order than a solo
+    // one (and which kernel libtorch picks depends on the CPU: AVX2 or AVX-512), and Adam divides by √v, so a rounding
+    // difference in a near-zero gradient becomes a difference of up to lr in a weight. Seen on one AVX-512 host: 1.5e-4 of
+    // the largest weight for lr 0.02 after 18 steps; the metrics each member reports still agree within Tolerance.
+    const double WeightTolerance = 5e-4;
+
     public static TheoryData<string, Hyperparameters[]> Packs => new()
     {
         // Clean inputs, shuffle off: members differ in seed (initial weights) and lr. One wide first-layer GEMM.
@@ -214,7 +220,7 @@ public sealed class FusedPackTests
         foreach (var ((name, e), (_, a)) in pairs)
         {
             double difference = (e - a).abs().max().item<float>(), scale = e.abs().max().item<float>();
-            Assert.True(difference <= Tolerance * scale, $"{what}: {name} differs by {difference} (largest weight {scale})");
+            Assert.True(difference <= WeightTolerance * scale, $"{what}: {name} differs by {difference} (largest weight {scale})");
         }
     }
 }
