@@ -1,6 +1,9 @@
 namespace AeGrid.Abstractions;
 
-/// <summary>What a sweep answers a trial's epoch report (<see cref="ISweepGrain.ReportEpoch"/>).</summary>
+/// <summary>
+/// What a sweep decided about one epoch a trial reported (<see cref="ISweepGrain.ReportEpoch"/>); the sweep pushes it back
+/// with <see cref="ITrialGrain.ApplyVerdict"/>.
+/// </summary>
 [GenerateSerializer]
 public enum EpochVerdict
 {

@@ -30,14 +30,20 @@ public interface ISweepGrain : IGrainWithStringKey
     /// <summary>Deletes the sweep with its trials, epochs, attempts, checkpoints and models; false (nothing deleted) while it runs.</summary>
     Task<bool> Delete();
 
-    // ---- called by trial grains
+    // ---- called by trial grains: one-way notices only. The sweep awaits calls to its trials (Start, Stop); a trial that
+    // awaited the sweep could wait on a sweep that waits on it, until the 30 s call timeout. What the sweep decides about
+    // an epoch goes back to the trial as a call of its own (ITrialGrain.ApplyVerdict); a notice lost with a sweep's silo is
+    // caught up by the sweep's reconcile, which reads the store.
     // Each report names its attempt; the sweep ignores a report from an attempt older than the trial's current one (a
     // zombie of a silo presumed dead), as the store ignores its writes.
-    /// <summary>An epoch finished; returns whether the trial trains on, is pruned, or was exploited (pbt).</summary>
-    Task<EpochVerdict> ReportEpoch(EpochReport report);
+    /// <summary>
+    /// An epoch finished. A sweep that decides about epochs (a pruner or pbt: see <see cref="ITrialGrain.Start"/>) answers
+    /// every report with <see cref="ITrialGrain.ApplyVerdict"/>: train on, pruned, or exploited.
+    /// </summary>
+    [OneWay] Task ReportEpoch(EpochReport report);
     [OneWay] Task ReportProgress(string trialId, TrialProgress progress);
     /// <summary>Attempt <paramref name="attempt"/> ended with <paramref name="status"/> (Pending when it should be re-admitted).</summary>
-    Task ReportFinished(string trialId, int attempt, TrialStatus status, string? error);
+    [OneWay] Task ReportFinished(string trialId, int attempt, TrialStatus status, string? error);
     /// <summary>Look again at the store now (a silo died, a slot freed up).</summary>
     [OneWay] Task Poke();
 }

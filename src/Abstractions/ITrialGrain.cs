@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace AeGrid.Abstractions;
 
 /// <summary>What <see cref="ITrialGrain.Start"/> did.</summary>
@@ -16,14 +18,23 @@ public enum TrialStartResult
 
 /// <summary>
 /// One trial (key: trial id). Placed only on a silo with a free training slot; trains off the Orleans scheduler,
-/// writes each epoch and a checkpoint to the store, and reports to its sweep. Calls return at once.
+/// writes each epoch and a checkpoint to the store, and reports to its sweep with one-way notices (it never awaits its
+/// sweep, which awaits it). Calls return at once.
 /// </summary>
 public interface ITrialGrain : IGrainWithStringKey
 {
-    /// <param name="snapshotEveryEpochs">pbt sweeps: also keep a snapshot of the checkpoint at every epoch that is a
-    /// multiple of this (what other trials exploit); null for other searches.</param>
-    Task<TrialStartResult> Start(TrialConfig config, int maxAttempts, int? checkpointEveryBatches, int? snapshotEveryEpochs);
+    /// <param name="snapshotEveryEpochs">pbt sweeps: also keep a snapshot of the checkpoint at every multiple of this
+    /// epoch count (what other trials exploit); null for other searches.</param>
+    /// <param name="awaitsVerdicts">The sweep decides about epochs (a pruner or pbt) and answers every epoch report with
+    /// <see cref="ApplyVerdict"/>: training waits for an epoch's verdict, a bounded time, before it starts the next.</param>
+    Task<TrialStartResult> Start(TrialConfig config, int maxAttempts, int? checkpointEveryBatches, int? snapshotEveryEpochs,
+        bool awaitsVerdicts);
     /// <summary>Stops a running trial within one batch with the given final status (Cancelled or Pruned).</summary>
     Task Stop(TrialStatus finalStatus);
     Task<bool> IsTraining();
+    /// <summary>
+    /// The sweep's verdict on <paramref name="epoch"/> of attempt <paramref name="attempt"/>: prune or exploited stop the
+    /// attempt; any verdict lets its training go on to the next epoch. A verdict for another attempt is ignored.
+    /// </summary>
+    [OneWay] Task ApplyVerdict(int attempt, int epoch, EpochVerdict verdict);
 }

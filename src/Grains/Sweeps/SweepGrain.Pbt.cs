@@ -49,7 +49,7 @@ public sealed partial class SweepGrain
         }
         _trials.Apply(view.Record with { Status = TrialStatus.Pending, Parameters = decision.NewParameters });
         _changed.Add(config.TrialId); // its attempt's end and the store's own copy of the exploit
-        // Admit it again soon, but after this call returns: the trial grain that reported is still stopping its training.
+        // Admit it again soon, not at once: the trial grain that reported is still stopping its training.
         if (_sweep.State == SweepState.Running) _scheduler?.Change(_options.SchedulerInterval, _options.SchedulerInterval);
         return EpochVerdict.Exploited;
     }

@@ -212,7 +212,7 @@ public sealed partial class SweepGrain(
                 // A trial whose last attempt failed (or was handed off) goes elsewhere when another silo has room.
                 if (v.Record.Error is not null && v.Record.Silo is { } last) RequestContext.Set(TrainingSlotPlacement.AvoidSiloKey, last);
                 return await GrainFactory.GetGrain<ITrialGrain>(v.Record.TrialId)
-                    .Start(v.Config, _spec.MaxAttempts, _spec.CheckpointEveryBatches, _spec.Pbt?.PerturbationInterval);
+                    .Start(v.Config, _spec.MaxAttempts, _spec.CheckpointEveryBatches, _spec.Pbt?.PerturbationInterval, DecidesVerdicts);
             }
             catch (Exception e)
             {
@@ -232,7 +232,19 @@ public sealed partial class SweepGrain(
         return SlotMatching.FreeSlots(await store.GetSlotLedgerAsync(ct), active, _spec.Device);
     }
 
-    public async Task<EpochVerdict> ReportEpoch(EpochReport report)
+    /// <summary>Whether this sweep decides about epochs: then it answers every epoch report, and its trials wait for that.</summary>
+    bool DecidesVerdicts => _pbt is not null || _pruner is not NoPruner;
+
+    public async Task ReportEpoch(EpochReport report)
+    {
+        var verdict = await DecideAsync(report);
+        if (!DecidesVerdicts) return;
+        // One-way, like the report: this grain never waits on the trial while the trial's training waits on the verdict.
+        _ = GrainFactory.GetGrain<ITrialGrain>(report.TrialId).ApplyVerdict(report.Attempt, report.Epoch, verdict);
+    }
+
+    /// <summary>The verdict on a reported epoch; a report of an unknown trial or an older attempt is only answered Continue.</summary>
+    async Task<EpochVerdict> DecideAsync(EpochReport report)
     {
         if (!_trials.TryGetValue(report.TrialId, out var view) || IsStale(view, report.Attempt)) return EpochVerdict.Continue;
         view.AddEpoch(report);
@@ -257,9 +269,8 @@ public sealed partial class SweepGrain(
         _changed.Add(trialId);
         view.Live = null;
         LogTrialFinished(SweepId, trialId, status.ToWire());
-        // A slot just freed up: schedule now rather than at the next tick, but after this call returns. The reporting trial
-        // may be deactivating (a hand-off) and waits for this answer; admitting it again from inside the call would queue
-        // a Start behind that deactivation, and both would wait until the call timed out.
+        // A slot just freed up: schedule now rather than at the next tick (the reporting trial may be deactivating after a
+        // hand-off; a Start sent to it waits for the deactivation to end, so the scheduler's own turn takes that wait).
         if (_sweep.State == SweepState.Running) _scheduler?.Change(TimeSpan.Zero, _options.SchedulerInterval);
         return Task.CompletedTask;
     }

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
+using AeGrid.Abstractions;
 using AeGrid.Models.Training;
 
 namespace AeGrid.Grains.Trials;
@@ -15,7 +17,12 @@ namespace AeGrid.Grains.Trials;
 /// </remarks>
 /// <param name="snapshotEveryEpochs">pbt: epoch-end checkpoints at multiples of this are also queued apart as snapshots,
 /// each one stored (another trial may exploit it), never replaced by a newer one: a few per trial, each taken at once.</param>
-internal sealed class TrainingRelay(int? snapshotEveryEpochs = null) : ITrainingObserver
+/// <param name="awaitsVerdicts">The sweep decides about epochs (a pruner or pbt): after an epoch's end checkpoint the
+/// training thread waits for that epoch's verdict (<see cref="Decide"/>) before it starts the next epoch, so a pruned or
+/// exploited trial stops at the epoch it was judged at and trains nothing the verdict throws away.</param>
+/// <param name="released">Ends any wait for a verdict: the attempt was stopped, fenced out or is handing off.</param>
+internal sealed class TrainingRelay(int? snapshotEveryEpochs = null, bool awaitsVerdicts = false, CancellationToken released = default)
+    : ITrainingObserver
 {
     /// <summary>The message that says a newer checkpoint is waiting in <see cref="TakeCheckpoint"/>.</summary>
     public static readonly object CheckpointReady = new();
@@ -25,7 +32,8 @@ internal sealed class TrainingRelay(int? snapshotEveryEpochs = null) : ITraining
     readonly TaskCompletionSource<bool> _firstBatch = new(TaskCreationOptions.RunContinuationsAsynchronously);
     volatile object? _latest; // a boxed BatchProgress: one reference write per batch, torn reads impossible
     Checkpoint? _checkpoint;
-    readonly System.Collections.Concurrent.ConcurrentQueue<Checkpoint> _snapshots = new();
+    readonly ConcurrentQueue<Checkpoint> _snapshots = new();
+    readonly ConcurrentDictionary<int, TaskCompletionSource<EpochVerdict>> _verdicts = new();
 
     public ChannelReader<object> Events => _events.Reader;
     public BatchProgress? Latest => _latest as BatchProgress?;
@@ -46,7 +54,34 @@ internal sealed class TrainingRelay(int? snapshotEveryEpochs = null) : ITraining
             _snapshots.Enqueue(checkpoint);
         Volatile.Write(ref _checkpoint, checkpoint);
         _events.Writer.TryWrite(CheckpointReady);
+        // After the checkpoint is handed over, not before: a pbt trial reports a snapshot epoch only once its snapshot is
+        // stored, and that report is what brings the verdict.
+        if (awaitsVerdicts && checkpoint.Batch == 0 && checkpoint.Epoch > 0) WaitForVerdict(checkpoint.Epoch);
     }
+
+    /// <summary>Blocks the training thread until <paramref name="epoch"/>'s verdict is decided, or the attempt is released.</summary>
+    void WaitForVerdict(int epoch)
+    {
+        try
+        {
+            VerdictOf(epoch).Wait(released);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped, fenced out or pausing: the trainer sees its own tokens at the next batch.
+        }
+    }
+
+    /// <summary>The verdict on <paramref name="epoch"/>, once <see cref="Decide"/> was called for it.</summary>
+    public Task<EpochVerdict> VerdictOf(int epoch) => Verdict(epoch).Task;
+
+    /// <summary>Settles <paramref name="epoch"/>'s verdict, releasing whoever waits for it; false when it was settled already
+    /// (the grain gave up waiting and went on, then the sweep's verdict came late).</summary>
+    public bool Decide(int epoch, EpochVerdict verdict) => Verdict(epoch).TrySetResult(verdict);
+
+    // Continuations must not run on the thread that decides (the grain's): the pump awaits these on the grain scheduler.
+    TaskCompletionSource<EpochVerdict> Verdict(int epoch) =>
+        _verdicts.GetOrAdd(epoch, _ => new TaskCompletionSource<EpochVerdict>(TaskCreationOptions.RunContinuationsAsynchronously));
 
     /// <summary>
     /// The newest checkpoint, if it covers only epochs the reader has already read (<paramref name="epochsRead"/>): its

@@ -16,8 +16,10 @@ public sealed partial class TrialGrain
     partial void LogExploited(string trialId, int attempt, int epoch);
     [LoggerMessage(LogLevel.Error, "Trial {TrialId} attempt {Attempt} failed (will retry: {Retry})")]
     partial void LogFailed(Exception e, string trialId, int attempt, bool retry);
-    [LoggerMessage(LogLevel.Warning, "Trial {TrialId}: its sweep did not answer")]
+    [LoggerMessage(LogLevel.Warning, "Trial {TrialId}: a notice to its sweep could not be sent; the sweep's reconcile reads the store")]
     partial void LogSweepUnreachable(Exception e, string trialId);
+    [LoggerMessage(LogLevel.Warning, "Trial {TrialId} attempt {Attempt}: no verdict on epoch {Epoch} from its sweep within {Seconds} s; training goes on (a late verdict is still applied)")]
+    partial void LogNoVerdict(string trialId, int attempt, int epoch, double seconds);
     [LoggerMessage(LogLevel.Warning, "Trial {TrialId}: lease renewal failed; training continues while the lease lasts")]
     partial void LogLeaseRenewFailed(Exception e, string trialId);
     [LoggerMessage(LogLevel.Warning, "Trial {TrialId} attempt {Attempt}: could not record its first batch time; training goes on")]
@@ -26,6 +28,4 @@ public sealed partial class TrialGrain
     partial void LogEndNotStored(Exception e, string trialId, int attempt);
     [LoggerMessage(LogLevel.Error, "Trial {TrialId}: {Deaths} attempts in a row ended with the death of their silo; failing it")]
     partial void LogGaveUp(string trialId, int deaths);
-    [LoggerMessage(LogLevel.Warning, "Store write failed; retrying in {Seconds} s")]
-    partial void LogStoreRetry(Exception e, double seconds);
 }

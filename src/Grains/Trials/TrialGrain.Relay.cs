@@ -5,7 +5,10 @@ using AeGrid.Models.Training;
 
 namespace AeGrid.Grains.Trials;
 
-/// <summary>The relay loop: what the training thread hands over is stored in order, and the sweep's verdicts acted on.</summary>
+/// <summary>
+/// The relay loop: what the training thread hands over is stored in order and reported to the sweep as one-way notices;
+/// the sweep's verdicts come back as calls of their own (<see cref="ApplyVerdict"/>).
+/// </summary>
 public sealed partial class TrialGrain
 {
     /// <summary>Stores what the training thread relays, in order; runs on the grain scheduler.</summary>
@@ -29,7 +32,7 @@ public sealed partial class TrialGrain
                     // pbt: the sweep hears a snapshot epoch once its snapshot is stored, so a trial that reported an epoch
                     // can always be a donor at it, whoever reports that epoch after it.
                     if (attempt.SnapshotEveryEpochs is { } every && metrics.Epoch % every == 0) attempt.HeldReport = report;
-                    else await ActOnVerdictAsync(attempt, report);
+                    else await ReportEpochAsync(attempt, report);
                     break;
                 case var ready when ready == TrainingRelay.CheckpointReady:
                     // pbt snapshots first, every one of them: what other trials exploit must not be skipped.
@@ -37,7 +40,7 @@ public sealed partial class TrialGrain
                     if (attempt.HeldReport is { } held && held.Epoch <= epochsRead)
                     {
                         attempt.HeldReport = null;
-                        await ActOnVerdictAsync(attempt, held);
+                        await ReportEpochAsync(attempt, held);
                         if (attempt.FencedOut) break;
                     }
                     // Only the newest checkpoint is stored; older ones it replaced while we were busy are skipped.
@@ -45,7 +48,7 @@ public sealed partial class TrialGrain
                     // The epochs a checkpoint covers must be durable before it is: a resume never re-creates them.
                     await epochWriter.FlushAsync(CancellationToken.None);
                     var stored = new StoredCheckpoint(config.TrialId, attempt.Number, checkpoint.Epoch, checkpoint.Batch, checkpoint.Bytes);
-                    if (!await RetryStoreAsync(() => store.SaveCheckpointAsync(stored))) FenceOut(attempt);
+                    if (!await store.SaveCheckpointAsync(stored)) FenceOut(attempt);
                     break;
             }
         }
@@ -58,7 +61,7 @@ public sealed partial class TrialGrain
         while (attempt.Relay.TakeSnapshot(epochsRead) is { } snapshot)
         {
             await epochWriter.FlushAsync(CancellationToken.None);
-            if (!await RetryStoreAsync(() => store.SaveSnapshotAsync(new StoredCheckpoint(config.TrialId, attempt.Number, snapshot.Epoch, 0, snapshot.Bytes))))
+            if (!await store.SaveSnapshotAsync(new StoredCheckpoint(config.TrialId, attempt.Number, snapshot.Epoch, 0, snapshot.Bytes)))
             {
                 FenceOut(attempt);
                 return false;
@@ -67,36 +70,54 @@ public sealed partial class TrialGrain
         return true;
     }
 
-    async Task ActOnVerdictAsync(Attempt attempt, EpochReport report)
+    /// <summary>How long an epoch waits for its verdict before training goes on without it: more than a sweep needs to be
+    /// re-activated on another silo after its own died (detection takes seconds), far less than a call's 30 s timeout.</summary>
+    internal static readonly TimeSpan VerdictTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Tells the sweep of an epoch and, when the sweep decides about epochs, waits (bounded) for its verdict: the training
+    /// thread waits for the same verdict before the next epoch, and the pump must not store this attempt's checkpoint
+    /// ahead of a pbt exploit that replaces it. On a timeout the epoch counts as Continue; a late verdict still applies.
+    /// </summary>
+    async Task ReportEpochAsync(Attempt attempt, EpochReport report)
     {
-        switch (await AskSweep(attempt.Config, report))
+        Notify(attempt.Config, sweep => sweep.ReportEpoch(report));
+        if (!attempt.AwaitsVerdicts) return;
+        try
+        {
+            await attempt.Relay.VerdictOf(report.Epoch).WaitAsync(VerdictTimeout, attempt.Released.Token);
+        }
+        catch (TimeoutException)
+        {
+            LogNoVerdict(attempt.Config.TrialId, attempt.Number, report.Epoch, VerdictTimeout.TotalSeconds);
+            attempt.Relay.Decide(report.Epoch, EpochVerdict.Continue);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped, fenced out or handing off (a deactivating grain takes no calls, so no verdict would come).
+        }
+    }
+
+    public Task ApplyVerdict(int attempt, int epoch, EpochVerdict verdict)
+    {
+        if (_current is not { } current || current.Number != attempt) return Task.CompletedTask; // an attempt that ended
+        switch (verdict)
         {
             case EpochVerdict.Prune:
-                attempt.StopStatus = TrialStatus.Pruned;
-                attempt.Cancel.Cancel();
+                Stop(current, TrialStatus.Pruned);
                 break;
             case EpochVerdict.Exploited:
                 // The store ended this attempt and holds the donor's checkpoint now: stop, write nothing more (our own
                 // newer checkpoint must never replace the donor's: Ray's #28509), and let the sweep start the trial again
                 // from that checkpoint with its new hyperparameters.
-                LogExploited(attempt.Config.TrialId, attempt.Number, report.Epoch);
-                attempt.Exploited = true;
-                attempt.FencedOut = true;
-                attempt.Cancel.Cancel();
+                LogExploited(current.Config.TrialId, current.Number, epoch);
+                current.Exploited = true;
+                current.FencedOut = true;
+                current.Cancel.Cancel();
                 break;
         }
-    }
-
-    async Task<EpochVerdict> AskSweep(TrialConfig config, EpochReport report)
-    {
-        try
-        {
-            return await Sweep(config).ReportEpoch(report);
-        }
-        catch (Exception e)
-        {
-            LogSweepUnreachable(e, config.TrialId);
-            return EpochVerdict.Continue; // the sweep's reminder will catch up; training goes on
-        }
+        // After acting: the pump and the training thread, released by this, must see the stop.
+        current.Relay.Decide(epoch, verdict);
+        return Task.CompletedTask;
     }
 }

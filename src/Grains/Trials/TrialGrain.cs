@@ -31,22 +31,38 @@ public sealed partial class TrialGrain(
     Attempt? _current;
 
     /// <summary>One running attempt: everything that must be torn down together.</summary>
-    sealed class Attempt(TrialConfig config, int number, AttemptHistory history, int maxAttempts, int? snapshotEveryEpochs)
+    sealed class Attempt
     {
-        public TrialConfig Config { get; } = config;
-        public int Number { get; } = number;
+        public Attempt(TrialConfig config, int number, AttemptHistory history, int maxAttempts, int? snapshotEveryEpochs, bool awaitsVerdicts)
+        {
+            Config = config;
+            Number = number;
+            History = history;
+            MaxAttempts = maxAttempts;
+            SnapshotEveryEpochs = snapshotEveryEpochs;
+            AwaitsVerdicts = awaitsVerdicts;
+            Released = CancellationTokenSource.CreateLinkedTokenSource(Cancel.Token, Pause.Token);
+            Relay = new TrainingRelay(snapshotEveryEpochs, awaitsVerdicts, Released.Token);
+        }
+
+        public TrialConfig Config { get; }
+        public int Number { get; }
         /// <summary>The trial's earlier attempts since it was last retried (RetryFailed): what max_attempts limits.</summary>
-        public AttemptHistory History { get; } = history;
-        public int MaxAttempts { get; } = maxAttempts;
+        public AttemptHistory History { get; }
+        public int MaxAttempts { get; }
         public CancellationTokenSource Cancel { get; } = new();
         public CancellationTokenSource Pause { get; } = new();
-        public TrainingRelay Relay { get; } = new(snapshotEveryEpochs);
+        /// <summary>Cancelled with either <see cref="Cancel"/> or <see cref="Pause"/>: no verdict is worth waiting for then.</summary>
+        public CancellationTokenSource Released { get; }
+        public TrainingRelay Relay { get; }
         public TrialStatus StopStatus { get; set; } = TrialStatus.Cancelled;
         public bool FencedOut { get; set; }
         /// <summary>pbt took this trial's checkpoint and hyperparameters from a better one and ended this attempt in the store.</summary>
         public bool Exploited { get; set; }
         /// <summary>pbt: keep a snapshot of the checkpoint at every multiple of this epoch count.</summary>
-        public int? SnapshotEveryEpochs { get; } = snapshotEveryEpochs;
+        public int? SnapshotEveryEpochs { get; }
+        /// <summary>The sweep answers every epoch report with a verdict (<see cref="ITrialGrain.ApplyVerdict"/>).</summary>
+        public bool AwaitsVerdicts { get; }
         /// <summary>pbt: the report of a snapshot epoch, held until that epoch's snapshot is stored (then the sweep hears it).</summary>
         public EpochReport? HeldReport { get; set; }
         /// <summary>Until when our claim is known valid; past it, with the store unreachable, we must stop training.</summary>
@@ -59,7 +75,8 @@ public sealed partial class TrialGrain(
     string SiloName => silo.SiloAddress.ToParsableString();
     ISweepGrain Sweep(TrialConfig config) => GrainFactory.GetGrain<ISweepGrain>(config.SweepId);
 
-    public async Task<TrialStartResult> Start(TrialConfig config, int maxAttempts, int? checkpointEveryBatches, int? snapshotEveryEpochs)
+    public async Task<TrialStartResult> Start(TrialConfig config, int maxAttempts, int? checkpointEveryBatches, int? snapshotEveryEpochs,
+        bool awaitsVerdicts)
     {
         if (_current is not null) return TrialStartResult.AlreadyRunning;
         var stored = await store.GetTrialAsync(config.TrialId);
@@ -89,7 +106,7 @@ public sealed partial class TrialGrain(
 
         // The stored row, not the caller's copy: pbt changes a trial's hyperparameters in the store when it exploits.
         config = config with { Parameters = stored.Parameters };
-        var attempt = new Attempt(config, number.Value, history, maxAttempts, snapshotEveryEpochs)
+        var attempt = new Attempt(config, number.Value, history, maxAttempts, snapshotEveryEpochs, awaitsVerdicts)
         {
             LeaseValidUntil = DateTime.UtcNow + _options.AttemptLease,
         };
@@ -167,9 +184,10 @@ public sealed partial class TrialGrain(
         {
             var training = config.Parameters.WithDefaults();
             training.Validate();
-            var resume = await RetryStoreAsync(() => store.LoadCheckpointAsync(config.TrialId));
+            // The store is the resilient one (StoreResilienceOptions.Attempts): these calls ride out a database restart.
+            var resume = await store.LoadCheckpointAsync(config.TrialId);
             // A forked sweep's trial starts from its source's weights; once it has a checkpoint of its own, it resumes from that.
-            var warmStart = resume is null ? await RetryStoreAsync(() => store.GetWarmStartAsync(config.SweepId)) : null;
+            var warmStart = resume is null ? await store.GetWarmStartAsync(config.SweepId) : null;
             var options = new TrainingOptions
             {
                 Device = _options.DeviceKind == "cuda" ? "cuda" : "cpu",
@@ -277,8 +295,25 @@ public sealed partial class TrialGrain(
     {
         if (attempt.Relay.Latest is not { } p) return Task.CompletedTask;
         var epochs = attempt.Config.Parameters.Epochs ?? 0;
-        return Sweep(attempt.Config).ReportProgress(attempt.Config.TrialId,
-            new TrialProgress(p.Epoch, epochs, p.Batch, p.BatchesPerEpoch, p.Loss, p.SamplesPerSecond, SiloName, attempt.Number));
+        var progress = new TrialProgress(p.Epoch, epochs, p.Batch, p.BatchesPerEpoch, p.Loss, p.SamplesPerSecond, SiloName, attempt.Number);
+        Notify(attempt.Config, sweep => sweep.ReportProgress(attempt.Config.TrialId, progress));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Sends a one-way notice to the trial's sweep and goes on: the sweep awaits this grain (Start, Stop), so this grain never
+    /// awaits the sweep. A notice lost with the sweep's silo is caught up by the sweep's reconcile, which reads the store.
+    /// </summary>
+    void Notify(TrialConfig config, Func<ISweepGrain, Task> notice)
+    {
+        try
+        {
+            _ = notice(Sweep(config)); // [OneWay]: completed as soon as the message is queued
+        }
+        catch (Exception e)
+        {
+            LogSweepUnreachable(e, config.TrialId);
+        }
     }
 
     /// <summary>Another attempt owns the trial now (this silo was presumed dead): stop without writing anything more.</summary>
@@ -301,7 +336,7 @@ public sealed partial class TrialGrain(
             bool ended = false;
             try
             {
-                ended = await RetryStoreAsync(() => store.EndAttemptAsync(config.TrialId, attempt.Number, status, error, outcome));
+                ended = await store.EndAttemptAsync(config.TrialId, attempt.Number, status, error, outcome);
             }
             catch (Exception e)
             {
@@ -312,33 +347,11 @@ public sealed partial class TrialGrain(
             if (ended)
             {
                 LogEnded(config.TrialId, attempt.Number, status.ToWire(), error ?? "");
-                try { await Sweep(config).ReportFinished(config.TrialId, attempt.Number, status, error); }
-                catch (Exception e) { LogSweepUnreachable(e, config.TrialId); }
+                Notify(config, sweep => sweep.ReportFinished(config.TrialId, attempt.Number, status, error));
             }
         }
-        // While we told the sweep, it may have started the next attempt here (a retry): deactivating would cut that
-        // attempt short, and its hand-off would wait on the sweep, which waits on this deactivating grain (30 s stall).
+        // While the end was being stored, the sweep may have started the next attempt here (a retry): deactivating would
+        // cut that attempt short.
         if (_current is null) DeactivateOnIdle();
     }
-
-    /// <summary>What an attempt must read or write gets through a database restart: retried with backoff (about 2 minutes).</summary>
-    async Task<T> RetryStoreAsync<T>(Func<Task<T>> call)
-    {
-        var delay = TimeSpan.FromMilliseconds(200);
-        for (int i = 0; ; i++)
-        {
-            try { return await call(); }
-            catch (Exception e) when (i < 30 && IsTransientStoreError(e))
-            {
-                LogStoreRetry(e, delay.TotalSeconds);
-                await Task.Delay(delay);
-                delay = TimeSpan.FromSeconds(Math.Min(5, delay.TotalSeconds * 2));
-            }
-        }
-    }
-
-    /// <summary>The database restarting or unreachable, as opposed to a bug or bad data, which retrying cannot fix.</summary>
-    static bool IsTransientStoreError(Exception e) =>
-        e is System.Data.Common.DbException or System.Net.Sockets.SocketException or TimeoutException
-        || (e.InnerException is { } inner && IsTransientStoreError(inner));
 }

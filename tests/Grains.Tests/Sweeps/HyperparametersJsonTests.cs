@@ -60,12 +60,22 @@ public sealed class HyperparametersJsonTests
     [InlineData("""{"architecture": "linear", "epochs": "3"}""", "'epochs' must be an integer, got \"3\"")]
     [InlineData("""{"architecture": "linear", "epochs": 2.5}""", "'epochs' must be an integer, got 2.5")]
     [InlineData("""{"architecture": "linear", "hidden_sizes": [1.5]}""", "'hidden_sizes' must be a list of layer sizes")]
-    [InlineData("""{"architecture": "linear", "batch_size": 0}""", "'batch_size' must be at least 1, got 0")]
+    [InlineData("""{"architecture": "linear", "batch_size": 4294967296}""", "'batch_size' must be an integer, got 4294967296")]
     [InlineData("""[1]""", "must be an object")]
     [InlineData("""{"architecture": """, "not valid JSON")]
     public void Bad_json_names_the_key(string json, string message)
     {
         var error = Assert.Throws<FormatException>(() => HyperparametersJson.Deserialize(json));
         Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public void Out_of_range_values_read_and_the_range_check_names_them()
+    {
+        // Reading is structural only: a stored trial with a bad value must read so that it can fail with its error stored.
+        var read = HyperparametersJson.Deserialize("""{"architecture": "linear", "batch_size": 0}""");
+
+        var error = Assert.Throws<InvalidHyperparameterException>(() => HyperparameterCatalog.CheckRanges(read));
+        Assert.Contains("batch_size: must be at least 1, got 0", error.Message);
     }
 }

@@ -1,3 +1,4 @@
+using AeGrid.Abstractions;
 using AeGrid.Grains.Trials;
 using AeGrid.Models.Training;
 
@@ -59,5 +60,33 @@ public sealed class TrainingRelayTests
         var relay = new TrainingRelay();
         relay.OnCheckpoint(At(4, batch: 7)); // resumed at epoch 4 and paused within epoch 5
         Assert.Equal((4, 7), relay.TakeCheckpoint(epochsRead: 4) is { } c ? (c.Epoch, c.Batch) : default);
+    }
+
+    [Fact]
+    public async Task When_the_sweep_decides_about_epochs_training_waits_at_an_epoch_end_for_that_epochs_verdict()
+    {
+        var relay = new TrainingRelay(awaitsVerdicts: true);
+        var training = Task.Run(() => relay.OnCheckpoint(At(1))); // the training thread, at the end of epoch 1
+
+        await Task.Delay(200);
+        Assert.False(training.IsCompleted, "training went on to epoch 2 before epoch 1's verdict");
+        Assert.True(relay.Decide(1, EpochVerdict.Prune));
+        await training.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(EpochVerdict.Prune, await relay.VerdictOf(1));
+        Assert.False(relay.Decide(1, EpochVerdict.Continue)); // settled once: a late verdict changes nothing
+    }
+
+    [Fact]
+    public async Task A_released_attempt_waits_for_no_verdict_and_mid_epoch_checkpoints_never_wait()
+    {
+        using var released = new CancellationTokenSource();
+        var relay = new TrainingRelay(awaitsVerdicts: true, released: released.Token);
+        relay.OnCheckpoint(At(1, batch: 3)); // a mid-epoch checkpoint (a pause): returns at once
+
+        var training = Task.Run(() => relay.OnCheckpoint(At(1)));
+        await Task.Delay(100);
+        released.Cancel(); // stopped, fenced out or pausing
+        await training.WaitAsync(TimeSpan.FromSeconds(5));
+        new TrainingRelay().OnCheckpoint(At(1)); // a sweep without pruner or pbt: never waits
     }
 }
