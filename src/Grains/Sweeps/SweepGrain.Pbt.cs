@@ -48,7 +48,7 @@ public sealed partial class SweepGrain
                 return EpochVerdict.Continue; // a stale attempt (its writes are fenced anyway), or the donor's snapshot vanished
         }
         _trials.Apply(view.Record with { Status = TrialStatus.Pending, Parameters = decision.NewParameters });
-        _changed.Add(config.TrialId); // its attempt's end and the store's own copy of the exploit
+        _model.MarkChanged(config.TrialId); // its attempt's end and the store's own copy of the exploit
         // Admit it again soon, not at once: the trial grain that reported is still stopping its training.
         if (_sweep.State == SweepState.Running) _scheduler?.Change(_options.SchedulerInterval, _options.SchedulerInterval);
         return EpochVerdict.Exploited;

@@ -30,8 +30,8 @@ public sealed partial class SweepGrain
         if (count <= 0) return;
         // Stamp first, then read: a trial finishing after the stamp reads as pending here and in any recomputation.
         var basis = await store.StampFinishedTrialsAsync(SweepId, ct);
-        await RefreshChangedTrialsAsync(ct);
-        await LoadMissingEpochsAsync();
+        await _model.RefreshChangedAsync(ct);
+        await _model.LoadMissingEpochsAsync(CancellationToken.None);
         var finishSeqs = (await store.GetProposalHistoryAsync(SweepId, ct)).ToDictionary(r => r.Number, r => r.FinishSeq);
         var rows = _trials.Values.Select(v => new TpeTrialRow(v.Record.Number, v.Record.Status, v.Record.Parameters,
             TpeObservations.FinalValue(v.Epochs, _sweep.Metric), finishSeqs.GetValueOrDefault(v.Record.Number)));
@@ -47,8 +47,8 @@ public sealed partial class SweepGrain
         }
         await store.AddProposedTrialsAsync(SweepId, proposed, basis, ct);
         LogProposed(SweepId, count, first, basis);
-        _changed.UnionWith(proposed.Select(t => t.TrialId));
-        await RefreshChangedTrialsAsync(ct);
+        _model.MarkChanged(proposed.Select(t => t.TrialId));
+        await _model.RefreshChangedAsync(ct);
     }
 
     async Task<int> ExtendBudgetAsync(int trials)

@@ -22,11 +22,11 @@ public sealed partial class SweepGrain
             // tells us what changed (a `sweep watch` here polls until the sweep ends).
             _sweep = await store.GetSweepAsync(SweepId) ?? _sweep;
             await LoadBudgetAsync(CancellationToken.None);
-            await RefreshTrialsAsync(CancellationToken.None);
-            await LoadMissingEpochsAsync();
+            await _model.RefreshAllAsync(CancellationToken.None);
+            await _model.LoadMissingEpochsAsync(CancellationToken.None);
         }
-        else if (_sweep.State != SweepState.Running) await RefreshTrialsAsync(CancellationToken.None);
-        else await RefreshChangedTrialsAsync(CancellationToken.None);
+        else if (_sweep.State != SweepState.Running) await _model.RefreshAllAsync(CancellationToken.None);
+        else await _model.RefreshChangedAsync(CancellationToken.None);
         var lineage = await LineageAsync();
         var trials = _trials.Values.OrderBy(v => v.Record.Number).Select(v => new TrialSummary
         {
@@ -71,17 +71,9 @@ public sealed partial class SweepGrain
 
     public async Task<ImmutableArray<LeaderboardEntry>> GetLeaderboard(int top, string? metric)
     {
-        await RefreshTrialsAsync(CancellationToken.None);
-        await LoadMissingEpochsAsync();
+        await _model.RefreshAllAsync(CancellationToken.None);
+        await _model.LoadMissingEpochsAsync(CancellationToken.None);
         return Leaderboard.Rank(_trials.Values.Select(v => (v.Record, (IReadOnlyList<EpochReport>)v.Epochs)),
             metric ?? _sweep.Metric, metric is null ? _sweep.Maximize : Leaderboard.DefaultMaximize(metric), top);
-    }
-
-    async Task LoadMissingEpochsAsync()
-    {
-        foreach (var view in _trials.Values.Where(v => v.Epochs.Count < v.Record.EpochsCompleted))
-        {
-            view.ReplaceEpochs(await store.GetEpochsAsync(view.Record.TrialId));
-        }
     }
 }

@@ -35,19 +35,15 @@ public sealed partial class SweepGrain(
     IPruner _pruner = null!;
     /// <summary>The exploit decision of a `search: pbt` sweep; null for other searches.</summary>
     PbtScheduler? _pbt;
-    readonly SweepTrialViews _trials = new();
+    /// <summary>The trial views, kept current from reports and targeted store reads (the read model).</summary>
+    SweepReadModel _model = null!;
+    SweepTrialViews _trials => _model.Trials;
+    /// <summary>Trials whose owner is gone (dead or absent silo, lease run out): the scheduler's recovery step.</summary>
+    LostTrialRecovery _recovery = null!;
     IGrainTimer? _scheduler;
-    /// <summary>Read every trial row at the next refresh: after activation, a reopen, or a silo's loss.</summary>
-    bool _fullRefreshRequested = true;
-    /// <summary>Trials this grain learnt changed (admitted, finished, requeued, proposed): the next refresh reads just
-    /// these and the running ones, so it costs what changed, never the trials that finished long ago.</summary>
-    HashSet<string> _changed = new();
-    DateTime _lastFullRefresh;
     /// <summary>Set once the sweep decided how it ends; a finish that failed halfway (store down) is retried by the scheduler
     /// with the same decision, so a cancelled sweep never ends up completed.</summary>
     SweepState? _ending;
-    /// <summary>When this activation first saw each absent silo that still has running trials of the sweep.</summary>
-    readonly Dictionary<string, DateTime> _absentSince = new();
 
     string SweepId => this.GetPrimaryKeyString();
 
@@ -56,11 +52,13 @@ public sealed partial class SweepGrain(
         var sweep = await store.GetSweepAsync(SweepId, cancellationToken)
                     ?? throw new AeGridRequestException($"unknown sweep {SweepId}");
         _sweep = sweep;
+        _model = new SweepReadModel(store, SweepId, _options.SweepReconcileInterval);
+        _recovery = new LostTrialRecovery(store, membership, _options);
         _spec = SweepSpecParser.Parse(sweep.SpecText, sweep.Name);
         _pruner = PrunerFactory.Create(_spec);
         _pbt = _spec.Pbt is null ? null : new PbtScheduler(_spec);
         await LoadBudgetAsync(cancellationToken);
-        await RefreshTrialsAsync(cancellationToken);
+        await _model.RefreshAllAsync(cancellationToken);
         foreach (var view in _trials.Values.Where(v => v.Record.EpochsCompleted > 0))
             view.ReplaceEpochs(await store.GetEpochsAsync(view.Record.TrialId, cancellationToken));
         if (_sweep.State == SweepState.Running) StartScheduler();
@@ -104,92 +102,31 @@ public sealed partial class SweepGrain(
             await FinishAsync(ending);
             return;
         }
-        await RefreshChangedTrialsAsync(ct);
+        await _model.RefreshChangedAsync(ct);
         await RecoverTrialsOfLostSilosAsync(ct);
         await ExpireLeasesAsync(ct);
         await AdmitAsync(ct);
         if (_trials.AllFinal && TrialsToPropose == 0) await FinishAsync(SweepState.Completed);
     }
 
-    /// <summary>
-    /// The backstop for owners that cannot renew their lease: a database outage longer than the lease (the owner fenced
-    /// itself out when its lease ran out), or a silo frozen but still a member. Their trials go back to pending.
-    /// </summary>
     async Task ExpireLeasesAsync(CancellationToken ct)
     {
-        if (_trials.RunningIds.Count == 0) return;
-        var requeued = await store.ExpireLeasesAsync(SweepId, ct);
+        var requeued = await _recovery.ExpireLeasesAsync(SweepId, _trials, ct);
         if (requeued.Count == 0) return;
         LogLeasesExpired(SweepId, requeued.Count, string.Join(", ", requeued));
-        _changed.UnionWith(requeued);
-        await RefreshChangedTrialsAsync(ct);
+        _model.MarkChanged(requeued);
+        await _model.RefreshChangedAsync(ct);
     }
 
-    /// <summary>Reads every trial row: on activation, reopen, a silo's loss, the sweep's end, and now and then as the
-    /// backstop for anything this grain was not told (a report lost with its silo, another process's write).</summary>
-    async Task RefreshTrialsAsync(CancellationToken ct)
-    {
-        _fullRefreshRequested = false;
-        _changed.Clear();
-        _lastFullRefresh = DateTime.UtcNow;
-        foreach (var record in await store.GetTrialsAsync(SweepId, ct)) _trials.Apply(record);
-    }
-
-    /// <summary>
-    /// Reads just the trials that changed: those this grain was told of, and every running one (bounded by the slots), so a
-    /// finish whose report was lost still shows at the next tick. Every <see cref="TrainingSiloOptions.SweepReconcileInterval"/>
-    /// it reads every row instead.
-    /// </summary>
-    async Task RefreshChangedTrialsAsync(CancellationToken ct)
-    {
-        if (_fullRefreshRequested || DateTime.UtcNow - _lastFullRefresh >= _options.SweepReconcileInterval)
-        {
-            await RefreshTrialsAsync(ct);
-            return;
-        }
-        var ids = _changed;
-        ids.UnionWith(_trials.RunningIds);
-        if (ids.Count == 0) return;
-        _changed = new HashSet<string>();
-        try
-        {
-            foreach (var record in await store.GetTrialsAsync(SweepId, ids, ct)) _trials.Apply(record);
-        }
-        catch
-        {
-            _changed.UnionWith(ids); // read them at the next refresh
-            throw;
-        }
-    }
-
-    /// <summary>
-    /// Membership drives recovery (see <see cref="Hosting.MembershipRecovery"/>); this is the sweep's own check for the
-    /// cases that service cannot see, e.g. after the whole cluster restarted and old silos are simply absent. A silo that is
-    /// shutting down is still present: it is writing its trials' hand-off checkpoints and ends their attempts itself.
-    /// </summary>
     async Task RecoverTrialsOfLostSilosAsync(CancellationToken ct)
     {
-        var snapshot = membership.CurrentSnapshot;
-        var now = DateTime.UtcNow;
-        var lost = new List<string>();
-        var runningOn = _trials.RunningIds.Select(id => _trials[id].Record.Silo).OfType<string>().ToHashSet();
-        foreach (var silo in runningOn)
+        var recovered = await _recovery.RecoverTrialsOfLostSilosAsync(_trials, ct);
+        foreach (var (silo, requeued) in recovered)
         {
-            var member = snapshot.Members.Values.FirstOrDefault(m => m.SiloAddress.ToParsableString() == silo);
-            if (member is { Status: SiloStatus.Dead }) lost.Add(silo);
-            else if (member is not null) _absentSince.Remove(silo);
-            else if (now - _absentSince.GetValueOrDefault(silo, now) >= _options.AbsentSiloGrace) lost.Add(silo);
-            else _absentSince.TryAdd(silo, now);
-        }
-        foreach (var silo in _absentSince.Keys.Where(s => !runningOn.Contains(s)).ToList()) _absentSince.Remove(silo);
-        foreach (var silo in lost)
-        {
-            var requeued = await store.AbandonAttemptsOfSiloAsync(silo, ct);
             if (requeued.Count > 0) LogRecovered(SweepId, requeued.Count, silo);
-            _absentSince.Remove(silo);
-            _changed.UnionWith(requeued); // ids of other sweeps' trials are skipped by the read
+            _model.MarkChanged(requeued); // ids of other sweeps' trials are skipped by the read
         }
-        if (lost.Count > 0) await RefreshChangedTrialsAsync(ct);
+        if (recovered.Count > 0) await _model.RefreshChangedAsync(ct);
     }
 
     async Task AdmitAsync(CancellationToken ct)
@@ -221,7 +158,7 @@ public sealed partial class SweepGrain(
             }
         }));
         RequestContext.Remove(TrainingSlotPlacement.DeviceKindKey);
-        _changed.UnionWith(admitted.Select(v => v.Record.TrialId)); // their attempts, silos and statuses changed in the store
+        _model.MarkChanged(admitted.Select(v => v.Record.TrialId)); // their attempts, silos and statuses changed in the store
     }
 
     async Task<int> FreeSlotsAsync(CancellationToken ct)
@@ -266,7 +203,7 @@ public sealed partial class SweepGrain(
     public Task ReportFinished(string trialId, int attempt, TrialStatus status, string? error)
     {
         if (!_trials.TryGetValue(trialId, out var view) || IsStale(view, attempt)) return Task.CompletedTask;
-        _changed.Add(trialId);
+        _model.MarkChanged(trialId);
         view.Live = null;
         LogTrialFinished(SweepId, trialId, status.ToWire());
         // A slot just freed up: schedule now rather than at the next tick (the reporting trial may be deactivating after a
@@ -277,7 +214,7 @@ public sealed partial class SweepGrain(
 
     public Task Poke()
     {
-        _fullRefreshRequested = true;
+        _model.RequestFullRefresh();
         // Trials came back (a silo died): look at once rather than at the next tick.
         if (_sweep.State == SweepState.Running) _scheduler?.Change(TimeSpan.Zero, _options.SchedulerInterval);
         return Task.CompletedTask;
@@ -310,7 +247,7 @@ public sealed partial class SweepGrain(
     {
         // The bound is the silo's to keep: a client may not send what the CLI would refuse.
         if (SweepSpecParser.ExtendProblem(trials) is { } problem) throw new AeGridRequestException($"extend: {problem}");
-        await RefreshTrialsAsync(CancellationToken.None);
+        await _model.RefreshAllAsync(CancellationToken.None);
         if (ProposesLazily) return await ExtendBudgetAsync(trials);
         var existing = _trials.Values.Select(v => v.Config).ToList();
         var added = SamplerFactory.Create(_spec).NextTrials(SweepId, existing, trials);
@@ -326,7 +263,7 @@ public sealed partial class SweepGrain(
         await store.SetSweepStateAsync(SweepId, SweepState.Running);
         _sweep = _sweep with { State = SweepState.Running, FinishedAt = null };
         _ending = null;
-        _fullRefreshRequested = true;
+        _model.RequestFullRefresh();
         await Start();
     }
 
@@ -346,10 +283,10 @@ public sealed partial class SweepGrain(
             await DropReminderAsync();
             return;
         }
-        await RefreshTrialsAsync(CancellationToken.None);
+        await _model.RefreshAllAsync(CancellationToken.None);
         if (state == SweepState.Completed)
         {
-            await LoadMissingEpochsAsync();
+            await _model.LoadMissingEpochsAsync(CancellationToken.None);
             var best = Leaderboard.Rank(_trials.Values.Select(v => (v.Record, (IReadOnlyList<EpochReport>)v.Epochs)),
                 _sweep.Metric, _sweep.Maximize, _spec.KeepBest);
             var kept = new List<string>();
@@ -362,7 +299,7 @@ public sealed partial class SweepGrain(
         await store.SetSweepStateAsync(SweepId, state);
         StopScheduler();
         _sweep = (await store.GetSweepAsync(SweepId))!;
-        await RefreshTrialsAsync(CancellationToken.None);
+        await _model.RefreshAllAsync(CancellationToken.None);
         LogFinished(SweepId, state.ToString().ToLowerInvariant());
         await DropReminderAsync();
     }
