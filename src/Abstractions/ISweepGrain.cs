@@ -37,8 +37,8 @@ public interface ISweepGrain : IGrainWithStringKey
     // Each report names its attempt; the sweep ignores a report from an attempt older than the trial's current one (a
     // zombie of a silo presumed dead), as the store ignores its writes.
     /// <summary>
-    /// An epoch finished. A sweep that decides about epochs (a pruner or pbt: see <see cref="ITrialGrain.Start"/>) answers
-    /// every report with <see cref="ITrialGrain.ApplyVerdict"/>: train on, pruned, or exploited.
+    /// An epoch finished. The sweep answers every report with <see cref="ITrialGrain.ApplyVerdict"/> (train on, pruned, or
+    /// exploited); the trial reports its next epoch only after that answer, so its reports never pile up here.
     /// </summary>
     [OneWay] Task ReportEpoch(EpochReport report);
     [OneWay] Task ReportProgress(string trialId, TrialProgress progress);

@@ -25,8 +25,8 @@ public interface ITrialGrain : IGrainWithStringKey
 {
     /// <param name="snapshotEveryEpochs">pbt sweeps: also keep a snapshot of the checkpoint at every multiple of this
     /// epoch count (what other trials exploit); null for other searches.</param>
-    /// <param name="awaitsVerdicts">The sweep decides about epochs (a pruner or pbt) and answers every epoch report with
-    /// <see cref="ApplyVerdict"/>: training waits for an epoch's verdict, a bounded time, before it starts the next.</param>
+    /// <param name="awaitsVerdicts">The sweep decides about epochs (a pruner or pbt): training waits for an epoch's verdict
+    /// (<see cref="ApplyVerdict"/>), a bounded time, before it starts the next. Without it only the reports wait.</param>
     Task<TrialStartResult> Start(TrialConfig config, int maxAttempts, int? checkpointEveryBatches, int? snapshotEveryEpochs,
         bool awaitsVerdicts);
     /// <summary>Stops a running trial within one batch with the given final status (Cancelled or Pruned).</summary>

@@ -169,14 +169,18 @@ public sealed partial class SweepGrain(
         return SlotMatching.FreeSlots(await store.GetSlotLedgerAsync(ct), active, _spec.Device);
     }
 
-    /// <summary>Whether this sweep decides about epochs: then it answers every epoch report, and its trials wait for that.</summary>
+    /// <summary>Whether this sweep decides about epochs (a pruner or pbt): then its trials' training waits for each verdict.</summary>
     bool DecidesVerdicts => _pbt is not null || _pruner is not NoPruner;
 
+    /// <summary>
+    /// Answers every epoch report, Continue included: the trial's relay waits for the answer before it reports the next
+    /// epoch, so at most one report per trial is queued here (one-way notices alone would let trials with millisecond epochs
+    /// flood this grain's queue, and a Cancel or GetStatus would wait behind thousands of them).
+    /// </summary>
     public async Task ReportEpoch(EpochReport report)
     {
         var verdict = await DecideAsync(report);
-        if (!DecidesVerdicts) return;
-        // One-way, like the report: this grain never waits on the trial while the trial's training waits on the verdict.
+        // One-way, like the report: this grain never waits on the trial while the trial's relay waits on the verdict.
         _ = GrainFactory.GetGrain<ITrialGrain>(report.TrialId).ApplyVerdict(report.Attempt, report.Epoch, verdict);
     }
 

@@ -75,14 +75,15 @@ public sealed partial class TrialGrain
     internal static readonly TimeSpan VerdictTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Tells the sweep of an epoch and, when the sweep decides about epochs, waits (bounded) for its verdict: the training
-    /// thread waits for the same verdict before the next epoch, and the pump must not store this attempt's checkpoint
-    /// ahead of a pbt exploit that replaces it. On a timeout the epoch counts as Continue; a late verdict still applies.
+    /// Tells the sweep of an epoch and waits (bounded) for its verdict, which the sweep sends for every epoch: that keeps
+    /// at most one of this trial's reports in the sweep's queue (the back-pressure an awaited call used to give). When the
+    /// sweep decides about epochs the training thread waits for the same verdict before the next epoch, and the relay must
+    /// not store this attempt's checkpoint ahead of a pbt exploit that replaces it. On a timeout the epoch counts as
+    /// Continue; a late verdict still applies.
     /// </summary>
     async Task ReportEpochAsync(Attempt attempt, EpochReport report)
     {
         Notify(attempt.Config, sweep => sweep.ReportEpoch(report));
-        if (!attempt.AwaitsVerdicts) return;
         try
         {
             await attempt.Relay.VerdictOf(report.Epoch).WaitAsync(VerdictTimeout, attempt.Released.Token);
