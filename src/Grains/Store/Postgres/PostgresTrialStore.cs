@@ -32,6 +32,9 @@ public sealed partial class PostgresTrialStore : RelationalTrialStore, IAsyncDis
         _logger = sessions.Logger;
     }
 
+    /// <summary>How long PostgreSQL lets one of our sessions sit idle inside a transaction before it ends the session.</summary>
+    public static readonly TimeSpan IdleInTransactionTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// A store with its own data source, disposed with it. <paramref name="connectionString"/> may be an Npgsql
     /// key=value string or a postgres:// URL.
@@ -39,6 +42,13 @@ public sealed partial class PostgresTrialStore : RelationalTrialStore, IAsyncDis
     public static PostgresTrialStore Create(string connectionString, ILoggerFactory? loggerFactory = null)
     {
         var builder = new NpgsqlDataSourceBuilder(NormaliseConnectionString(connectionString));
+        // A process frozen (SIGSTOP) or starved between two statements of a transaction would hold its row locks for as
+        // long as it stays frozen, and the sweep's recovery (expire its leases, abandon its silo) would wait on them. The
+        // server ends such a session instead; our transactions are milliseconds long, and a write it cut short is rerun
+        // by the resilient store (a lost connection is transient).
+        builder.ConnectionStringBuilder.Options = string.Join(' ',
+            new[] { builder.ConnectionStringBuilder.Options, $"-c idle_in_transaction_session_timeout={IdleInTransactionTimeout.TotalMilliseconds:0}" }
+                .Where(o => !string.IsNullOrWhiteSpace(o)));
         if (loggerFactory is not null) builder.UseLoggerFactory(loggerFactory);
         return new PostgresTrialStore(builder.Build(), ownsDataSource: true, loggerFactory?.CreateLogger<PostgresTrialStore>());
     }
