@@ -40,7 +40,6 @@ public sealed partial class TrialGrain(
             History = history;
             MaxAttempts = maxAttempts;
             SnapshotEveryEpochs = snapshotEveryEpochs;
-            AwaitsVerdicts = awaitsVerdicts;
             Released = CancellationTokenSource.CreateLinkedTokenSource(Cancel.Token, Pause.Token);
             Relay = new TrainingRelay(snapshotEveryEpochs, awaitsVerdicts, Released.Token);
         }
@@ -61,8 +60,6 @@ public sealed partial class TrialGrain(
         public bool Exploited { get; set; }
         /// <summary>pbt: keep a snapshot of the checkpoint at every multiple of this epoch count.</summary>
         public int? SnapshotEveryEpochs { get; }
-        /// <summary>The sweep answers every epoch report with a verdict (<see cref="ITrialGrain.ApplyVerdict"/>).</summary>
-        public bool AwaitsVerdicts { get; }
         /// <summary>pbt: the report of a snapshot epoch, held until that epoch's snapshot is stored (then the sweep hears it).</summary>
         public EpochReport? HeldReport { get; set; }
         /// <summary>Until when our claim is known valid; past it, with the store unreachable, we must stop training.</summary>
