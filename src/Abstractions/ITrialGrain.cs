@@ -27,8 +27,9 @@ public interface ITrialGrain : IGrainWithStringKey
     /// epoch count (what other trials exploit); null for other searches.</param>
     /// <param name="awaitsVerdicts">The sweep decides about epochs (a pruner or pbt): training waits for an epoch's verdict
     /// (<see cref="ApplyVerdict"/>), a bounded time, before it starts the next. Without it only the reports wait.</param>
+    /// <param name="pack">The fused pack the trial trains in (<see cref="PackAssignment"/>); null: alone.</param>
     Task<TrialStartResult> Start(TrialConfig config, int maxAttempts, int? checkpointEveryBatches, int? snapshotEveryEpochs,
-        bool awaitsVerdicts);
+        bool awaitsVerdicts, PackAssignment? pack);
     /// <summary>Stops a running trial within one batch with the given final status (Cancelled or Pruned).</summary>
     Task Stop(TrialStatus finalStatus);
     Task<bool> IsTraining();

@@ -116,7 +116,8 @@ public sealed class FaultInjectingTrialStore(ITrialStore inner) : ITrialStore
         Interlocked.Decrement(ref FailNextSetKept) >= 0
             ? throw new TimeoutException("injected fault: the store did not answer while the sweep kept its models")
             : inner.SetKeptAsync(sweepId, keptTrialIds, ct);
-    public Task<int?> BeginAttemptAsync(string trialId, string silo, TimeSpan lease, CancellationToken ct = default) => inner.BeginAttemptAsync(trialId, silo, lease, ct);
+    public Task<int?> BeginAttemptAsync(string trialId, string silo, TimeSpan lease, string? pack = null, CancellationToken ct = default) =>
+        inner.BeginAttemptAsync(trialId, silo, lease, pack, ct);
     public Task<bool> RenewLeaseAsync(string trialId, int attempt, TimeSpan lease, CancellationToken ct = default) => inner.RenewLeaseAsync(trialId, attempt, lease, ct);
     public Task<bool> EndAttemptAsync(string trialId, int attempt, TrialStatus status, string? error, string? outcome = null, CancellationToken ct = default) => inner.EndAttemptAsync(trialId, attempt, status, error, outcome, ct);
     public Task<IReadOnlyList<string>> CancelTrialsAsync(string sweepId, string reason, CancellationToken ct = default) => inner.CancelTrialsAsync(sweepId, reason, ct);

@@ -1,3 +1,4 @@
+using AeGrid.Grains.Trials;
 using AeGrid.Grains.Placement;
 using AeGrid.Grains.Store;
 using AeGrid.Grains.Sweeps;
@@ -19,6 +20,7 @@ public static class AeGridSiloBuilderExtensions
         builder.AddPlacementDirector<TrainingSlotPlacement, TrainingSlotPlacementDirector>();
         builder.Services.TryAddSingleton<ModelKeeper>();
         builder.Services.AddSingleton<SiloReadiness>();
+        builder.Services.AddSingleton<PackHost>();
         builder.Services.AddSingleton<SlotRegistration>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SlotRegistration>());
         builder.Services.AddHostedService<MembershipRecovery>();

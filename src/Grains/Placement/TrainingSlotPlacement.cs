@@ -16,6 +16,10 @@ public sealed class TrainingSlotPlacement : PlacementStrategy
 
     /// <summary>RequestContext key naming a silo to avoid when another has a free slot (where the last attempt failed).</summary>
     public const string AvoidSiloKey = "aegrid.avoid-silo";
+
+    /// <summary>RequestContext key carrying a fused pack's id (<c>PackAssignment.Id</c>): every member goes to the silo its
+    /// first member was placed on, where they share one slot.</summary>
+    public const string PackKey = "aegrid.pack";
 }
 
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]

@@ -12,6 +12,8 @@ namespace AeGrid.Grains.Placement;
 /// read again at once, because the sweep only admits a trial after it saw a slot free up (otherwise a full cluster's
 /// stale view sends the trial to a busy silo, which refuses it, and the free slot idles until the sweep's next tick).
 /// The trial still claims its slot in the store on activation, which is what actually guarantees capacity.
+/// Members of a fused pack (<see cref="TrainingSlotPlacement.PackKey"/>) all go where the first was placed: the sweep
+/// admits a pack from one grain, so the one director on its silo places every member, moments apart.
 /// </summary>
 public sealed class TrainingSlotPlacementDirector(ITrialStore store) : IPlacementDirector
 {
@@ -20,6 +22,9 @@ public sealed class TrainingSlotPlacementDirector(ITrialStore store) : IPlacemen
     Dictionary<string, SiloSlots> _ledger = new();
     readonly Dictionary<string, int> _placedSinceRefresh = new();
     DateTime _readAt = DateTime.MinValue;
+    /// <summary>Where each recent pack went; forgotten after <see cref="RememberPacksFor"/> (its members are placed by then).</summary>
+    readonly Dictionary<string, (SiloAddress Silo, DateTime PlacedAt)> _packs = new();
+    static readonly TimeSpan RememberPacksFor = TimeSpan.FromMinutes(2);
 
     public async Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
@@ -28,10 +33,13 @@ public sealed class TrainingSlotPlacementDirector(ITrialStore store) : IPlacemen
         var demand = SlotMatching.DemandOf(target.RequestContextData?.GetValueOrDefault(TrainingSlotPlacement.DeviceKindKey));
         var avoid = target.RequestContextData?.TryGetValue(TrainingSlotPlacement.AvoidSiloKey, out var avoided) == true
             ? avoided as string : null;
+        var pack = target.RequestContextData?.GetValueOrDefault(TrainingSlotPlacement.PackKey) as string;
 
         await _refresh.WaitAsync();
         try
         {
+            ForgetOldPacks();
+            if (pack is not null && _packs.TryGetValue(pack, out var placed) && compatible.Contains(placed.Silo)) return placed.Silo;
             bool readNow = DateTime.UtcNow - _readAt > CacheFor;
             if (readNow) await RefreshAsync();
             var (best, bestFree) = MostFree(compatible, demand, avoid);
@@ -45,12 +53,20 @@ public sealed class TrainingSlotPlacementDirector(ITrialStore store) : IPlacemen
             best ??= Fallback(compatible, demand);
             var key = best.ToParsableString();
             _placedSinceRefresh[key] = _placedSinceRefresh.GetValueOrDefault(key) + 1;
+            if (pack is not null) _packs[pack] = (best, DateTime.UtcNow);
             return best;
         }
         finally
         {
             _refresh.Release();
         }
+    }
+
+    void ForgetOldPacks()
+    {
+        if (_packs.Count == 0) return;
+        var cutoff = DateTime.UtcNow - RememberPacksFor;
+        foreach (var old in _packs.Where(p => p.Value.PlacedAt < cutoff).Select(p => p.Key).ToList()) _packs.Remove(old);
     }
 
     async Task RefreshAsync()

@@ -81,8 +81,10 @@ public interface ITrialStore
     /// Closes any expired open attempt of the trial first. Sets the trial Running. Returns the new attempt number (1, 2, …)
     /// or null when refused — also when the silo is not registered or the trial is in a final state (set it Pending to
     /// re-run it). Lease times are the database's clock on PostgreSQL.
+    /// With a <paramref name="pack"/> (a fused pack, `fuse: K`), the attempt shares the slot of that pack's open attempts on
+    /// this silo, and needs a free slot only as the pack's first; the ledger counts packs, not attempts.
     /// </summary>
-    Task<int?> BeginAttemptAsync(string trialId, string silo, TimeSpan lease, CancellationToken ct = default);
+    Task<int?> BeginAttemptAsync(string trialId, string silo, TimeSpan lease, string? pack = null, CancellationToken ct = default);
     /// <summary>Extends the lease of an open attempt; false when this attempt is no longer the trial's current open one, or
     /// the trial is no longer running (the sweep cancelled it, perhaps from another process).</summary>
     Task<bool> RenewLeaseAsync(string trialId, int attempt, TimeSpan lease, CancellationToken ct = default);

@@ -134,22 +134,32 @@ public sealed partial class SweepGrain(
         if (_trials.PendingCount == 0 && TrialsToPropose == 0) return;
         int free = await FreeSlotsAsync(ct);
         if (free <= 0) return;
-        if (free > _trials.PendingCount && TrialsToPropose > 0)
+        if (free * Fuse > _trials.PendingCount && TrialsToPropose > 0)
         {
-            // Just enough for the free slots, each proposal seeing the latest results: never a batch that waits for others.
-            await ProposeAsync(free - _trials.PendingCount, ct);
+            // Just enough for the free slots (packs), each proposal seeing the latest results: never a batch that waits for others.
+            await ProposeAsync(free * Fuse - _trials.PendingCount, ct);
         }
 
         RequestContext.Set(TrainingSlotPlacement.DeviceKindKey, _spec.Device.ToWire());
-        var admitted = _trials.Pending.Take(free).ToList();
+        var groups = FusionGrouping.Group(_trials.Pending, Fuse, free);
+        var admitted = groups.SelectMany(g => g).ToList();
+        var packs = new Dictionary<TrialView, PackAssignment>();
+        foreach (var group in groups.Where(g => g.Count > 1))
+        {
+            var pack = new PackAssignment(FusionGrouping.NewPackId(SweepId), group.Count);
+            foreach (var member in group) packs[member] = pack;
+        }
         await Task.WhenAll(admitted.Select(async v =>
         {
             try
             {
                 // A trial whose last attempt failed (or was handed off) goes elsewhere when another silo has room.
                 if (v.Record.Error is not null && v.Record.Silo is { } last) RequestContext.Set(TrainingSlotPlacement.AvoidSiloKey, last);
+                var pack = packs.GetValueOrDefault(v);
+                // Every member of a pack goes where its first went (the placement director remembers the pack's silo).
+                if (pack is not null) RequestContext.Set(TrainingSlotPlacement.PackKey, pack.Id);
                 return await GrainFactory.GetGrain<ITrialGrain>(v.Record.TrialId)
-                    .Start(v.Config, _spec.MaxAttempts, _spec.CheckpointEveryBatches, _spec.Pbt?.PerturbationInterval, DecidesVerdicts);
+                    .Start(v.Config, _spec.MaxAttempts, _spec.CheckpointEveryBatches, _spec.Pbt?.PerturbationInterval, DecidesVerdicts, pack);
             }
             catch (Exception e)
             {
@@ -168,6 +178,9 @@ public sealed partial class SweepGrain(
         // Only slots this sweep's trials may use (its `device:`): a cuda sweep waits for GPU slots, however many CPUs idle.
         return SlotMatching.FreeSlots(await store.GetSlotLedgerAsync(ct), active, _spec.Device);
     }
+
+    /// <summary>`fuse: K` as this sweep applies it: a forked sweep's trials start from warm weights, which a pack cannot load.</summary>
+    int Fuse => _sweep.ForkedFrom is null ? _spec.Fuse : 1;
 
     /// <summary>Whether this sweep decides about epochs (a pruner or pbt): then its trials' training waits for each verdict.</summary>
     bool DecidesVerdicts => _pbt is not null || _pruner is not NoPruner;

@@ -32,6 +32,9 @@ public sealed record SweepSpec
     public required PrunerSpec Pruner { get; init; }
     /// <summary>Also checkpoint inside an epoch every N batches; null: only at epoch ends.</summary>
     public int? CheckpointEveryBatches { get; init; }
+    /// <summary>`fuse: K`: up to K trials that can share one model (<see cref="AeGrid.Models.Fusion.FusionPlan"/>) train as one
+    /// fused pack in one slot; 1 (the default) trains every trial alone.</summary>
+    public int Fuse { get; init; } = 1;
     /// <summary>Hyperparameters every trial shares, in file order (the seed is <see cref="Seed"/>).</summary>
     public required ValueList<FixedParameter> Fixed { get; init; }
     /// <summary>What varies between trials, in file order (the grid's nesting order: first key outermost).</summary>

@@ -27,9 +27,12 @@ public static partial class SweepSpecParser
     /// <summary>A trial that failed this often will not succeed on the next start; more would keep a slot busy retrying.</summary>
     public const int MaxAttemptsLimit = 100;
     public const string DefaultMetric = "test_mse";
+    /// <summary>`fuse: K` at most: past 16 members a CPU pack gains nothing more (benchmarks/README.md, Fusion) and one
+    /// failure takes more trials' attempts with it.</summary>
+    public const int MaxFuse = 16;
 
     private static readonly string[] SettingKeys =
-        ["name", "metric", "mode", "search", "trials", "keep_best", "max_attempts", "pruner", "checkpoint_every_batches", "space", "device", "tpe", "pbt"];
+        ["name", "metric", "mode", "search", "trials", "keep_best", "max_attempts", "pruner", "checkpoint_every_batches", "space", "device", "tpe", "pbt", "fuse"];
     private static readonly string[] TopLevelKeys = [.. SettingKeys, .. HyperparameterCatalog.Names];
 
     /// <summary>Why `extend` cannot add <paramref name="trials"/> trials, or null when it can.</summary>
@@ -73,6 +76,7 @@ public static partial class SweepSpecParser
         private int maxAttempts = DefaultMaxAttempts;
         private PrunerSpec pruner = new NoPrunerSpec();
         private int? checkpointEveryBatches;
+        private int fuse = 1;
         private long seed = 1;
         private DeviceDemand device = DeviceDemand.Any;
         private readonly List<FixedParameter> fixedParameters = [];
@@ -105,6 +109,7 @@ public static partial class SweepSpecParser
                 MaxAttempts = maxAttempts,
                 Pruner = pruner,
                 CheckpointEveryBatches = checkpointEveryBatches,
+                Fuse = fuse,
                 Fixed = new ValueList<FixedParameter>(fixedParameters),
                 Space = new ValueList<SearchDimension>(space.Select(d => d.Dimension)),
                 Device = device,
@@ -183,6 +188,9 @@ public static partial class SweepSpecParser
                     break;
                 case "checkpoint_every_batches":
                     checkpointEveryBatches = reader.Integer(value, key, min: 1);
+                    break;
+                case "fuse":
+                    fuse = (int)reader.Integer(value, key, 1, MaxFuse);
                     break;
                 case "device":
                     var deviceName = reader.Text(value, key);

@@ -23,6 +23,7 @@ public sealed partial class TrialGrain(
     ITrialStore store,
     EpochWriter epochWriter,
     ILocalSiloDetails silo,
+    PackHost packHost,
     IOptions<TrainingSiloOptions> siloOptions,
     IOptions<DatasetAccessOptions> dataAccess,
     ILogger<TrialGrain> logger) : Grain, ITrialGrain
@@ -49,6 +50,8 @@ public sealed partial class TrialGrain(
         /// <summary>The trial's earlier attempts since it was last retried (RetryFailed): what max_attempts limits.</summary>
         public AttemptHistory History { get; }
         public int MaxAttempts { get; }
+        /// <summary>The fused pack this attempt trains in (`fuse: K`); null: alone.</summary>
+        public PackAssignment? Pack { get; init; }
         public CancellationTokenSource Cancel { get; } = new();
         public CancellationTokenSource Pause { get; } = new();
         /// <summary>Cancelled with either <see cref="Cancel"/> or <see cref="Pause"/>: no verdict is worth waiting for then.</summary>
@@ -73,7 +76,7 @@ public sealed partial class TrialGrain(
     ISweepGrain Sweep(TrialConfig config) => GrainFactory.GetGrain<ISweepGrain>(config.SweepId);
 
     public async Task<TrialStartResult> Start(TrialConfig config, int maxAttempts, int? checkpointEveryBatches, int? snapshotEveryEpochs,
-        bool awaitsVerdicts)
+        bool awaitsVerdicts, PackAssignment? pack)
     {
         if (_current is not null) return TrialStartResult.AlreadyRunning;
         var stored = await store.GetTrialAsync(config.TrialId);
@@ -82,7 +85,7 @@ public sealed partial class TrialGrain(
         // Read before claiming the trial, so a store error here leaves nothing open.
         var history = AttemptHistory.SinceLastRetry(await store.GetAttemptsAsync(config.TrialId));
 
-        var number = await store.BeginAttemptAsync(config.TrialId, SiloName, _options.AttemptLease);
+        var number = await store.BeginAttemptAsync(config.TrialId, SiloName, _options.AttemptLease, pack?.Id);
         if (number is null)
         {
             // No free slot here, or another live attempt holds the trial: let the next admission place us afresh.
@@ -106,6 +109,7 @@ public sealed partial class TrialGrain(
         var attempt = new Attempt(config, number.Value, history, maxAttempts, snapshotEveryEpochs, awaitsVerdicts)
         {
             LeaseValidUntil = DateTime.UtcNow + _options.AttemptLease,
+            Pack = pack,
         };
         _current = attempt;
         attempt.LeaseTimer = this.RegisterGrainTimer(RenewLeaseAsync, attempt, new GrainTimerCreationOptions
@@ -193,22 +197,7 @@ public sealed partial class TrialGrain(
                 InitialWeights = warmStart?.Weights,
             };
             var checkpoint = resume is null ? null : new Checkpoint(resume.Epoch, resume.Batch, resume.Bytes);
-            // Training is synchronous and long: it runs on the thread pool, never on the grain scheduler.
-            var trainingTask = Task.Run(() =>
-            {
-                AeGridTelemetry.TrainingThreads.Add(1);
-                try
-                {
-                    // Under this silo's data roots only, whatever the stored sweep names (one stored before the roots were checked too).
-                    var data = DatasetCatalog.Load(training.Dataset!, training.Limit, dataAccess.Value.Roots());
-                    return Trainer.Run(training, data, options, checkpoint, attempt.Relay, attempt.Cancel.Token, attempt.Pause.Token);
-                }
-                finally
-                {
-                    attempt.Relay.Complete();
-                    AeGridTelemetry.TrainingThreads.Add(-1);
-                }
-            });
+            var trainingTask = StartTraining(attempt, training, options, checkpoint);
             var firstBatchStamp = StampFirstBatchAsync(attempt);
             try
             {

@@ -15,6 +15,7 @@ public sealed partial class FusedPack
         slot.LeftAtStep = step;
         slot.Finish(outcome, message);
         membershipChanged = true;
+        MemberLeft?.Invoke(slot.Index, slot.Result!);
     }
 
     /// <summary>Copies the member's slices of the stacked parameters and moments into its mirror model and moment tensors.</summary>

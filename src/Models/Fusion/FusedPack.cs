@@ -90,6 +90,12 @@ public sealed partial class FusedPack : IDisposable
     /// <summary>Completed epochs and batches done in the next: where every member of the pack stands.</summary>
     public (int Epoch, int Batch) Position => (completedEpochs, batchesDone);
 
+    /// <summary>
+    /// Raised on the training thread as a member leaves (done, diverged, cancelled, paused, removed), with its index and
+    /// result: its trial can end its attempt while the others train on. Its last checkpoint was handed over before.
+    /// </summary>
+    public event Action<int, TrainingResult>? MemberLeft;
+
     /// <summary>How each member ended (null while it trains), by index.</summary>
     public TrainingResult? ResultOf(int member) => slots[member].Result;
 

@@ -138,5 +138,6 @@ internal static class PostgresSchema
         new(ProposalMigrations.Version, ProposalMigrations.Description, ProposalMigrations.Postgres),
         new(PbtMigrations.Version, PbtMigrations.Description, PbtMigrations.Postgres),
         new(ForkMigrations.Version, ForkMigrations.Description, ForkMigrations.Postgres),
+        new(PackMigrations.Version, PackMigrations.Description, PackMigrations.Postgres),
     ];
 }

@@ -27,7 +27,7 @@ internal sealed class AttemptLedger(IStoreSessions db)
 
     private StoreDialect D => db.Dialect;
 
-    public Task<int?> BeginAsync(string trialId, string silo, TimeSpan lease, CancellationToken ct)
+    public Task<int?> BeginAsync(string trialId, string silo, TimeSpan lease, string? pack, CancellationToken ct)
     {
         StoreChecks.PositiveLease(lease);
         return db.WriteAsync<int?>(async s =>
@@ -52,16 +52,23 @@ internal sealed class AttemptLedger(IStoreSessions db)
                 await s.ExecAsync("UPDATE trials SET status = 'pending' WHERE id = @id AND status = 'running'", ct, ("@id", trialId))
                     .ConfigureAwait(false);
 
-            var (stillOpen, used) = (await s.ListAsync($"""
+            // Slots hold packs: a pack member whose pack already trains here rides in that slot (PackMigrations).
+            var (stillOpen, used, packHere) = (await s.ListAsync($"""
                 SELECT (SELECT count(*) FROM trial_attempts WHERE trial_id = @id AND ended_at IS NULL),
-                       (SELECT count(*) FROM trial_attempts WHERE silo = @silo AND ended_at IS NULL AND lease_until > {D.Now})
-                """, r => (r.GetInt64(0), r.GetInt64(1)), ct, ("@id", trialId), ("@silo", silo)).ConfigureAwait(false))[0];
-            if (stillOpen > 0 || used >= slots) return null; // commits the closing of an expired attempt all the same
+                       (SELECT count(DISTINCT {PackMigrations.SlotOf("a")}) FROM trial_attempts a
+                        WHERE a.silo = @silo AND a.ended_at IS NULL AND a.lease_until > {D.Now}),
+                       (SELECT count(*) FROM trial_attempts
+                        WHERE silo = @silo AND pack = @pack AND ended_at IS NULL AND lease_until > {D.Now})
+                """, r => (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2)), ct, ("@id", trialId), ("@silo", silo), ("@pack", pack))
+                .ConfigureAwait(false))[0];
+            if (stillOpen > 0 || (used >= slots && packHere == 0)) return null; // commits the closing of an expired attempt all the same
 
             var attempt = attempts + 1;
             await s.ExecAsync($"""
-                INSERT INTO trial_attempts (trial_id, attempt, silo, started_at, lease_until) VALUES (@id, @attempt, @silo, {D.Now}, {D.LeaseEnd})
-                """, ct, ("@id", trialId), ("@attempt", attempt), ("@silo", silo), ("@lease", s.Lease(lease))).ConfigureAwait(false);
+                INSERT INTO trial_attempts (trial_id, attempt, silo, started_at, lease_until, pack)
+                VALUES (@id, @attempt, @silo, {D.Now}, {D.LeaseEnd}, @pack)
+                """, ct, ("@id", trialId), ("@attempt", attempt), ("@silo", silo), ("@lease", s.Lease(lease)), ("@pack", pack))
+                .ConfigureAwait(false);
             await s.ExecAsync($"""
                 UPDATE trials SET status = 'running', silo = @silo, attempts = @attempt, error = NULL, finished_at = NULL,
                     started_at = coalesce(started_at, {D.Now})
@@ -200,7 +207,7 @@ internal sealed class AttemptLedger(IStoreSessions db)
 
     public Task<IReadOnlyList<SiloSlots>> GetSlotLedgerAsync(CancellationToken ct) =>
         db.ReadAsync<IReadOnlyList<SiloSlots>>(async s => await s.ListAsync($"""
-            SELECT s.silo, s.device_kind, s.slots, CAST(count(a.trial_id) AS integer)
+            SELECT s.silo, s.device_kind, s.slots, CAST(count(DISTINCT {PackMigrations.SlotOf("a")}) AS integer)
             FROM silos s
             LEFT JOIN trial_attempts a ON a.silo = s.silo AND a.ended_at IS NULL AND a.lease_until > {D.Now}
             GROUP BY s.silo, s.device_kind, s.slots

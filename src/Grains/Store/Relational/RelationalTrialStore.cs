@@ -93,8 +93,8 @@ public abstract class RelationalTrialStore : ITrialStore
 
     // ---- attempts: fencing and the slot ledger
 
-    public Task<int?> BeginAttemptAsync(string trialId, string silo, TimeSpan lease, CancellationToken ct = default) =>
-        _attempts.BeginAsync(trialId, silo, lease, ct);
+    public Task<int?> BeginAttemptAsync(string trialId, string silo, TimeSpan lease, string? pack = null, CancellationToken ct = default) =>
+        _attempts.BeginAsync(trialId, silo, lease, pack, ct);
 
     public Task<bool> RenewLeaseAsync(string trialId, int attempt, TimeSpan lease, CancellationToken ct = default) =>
         _attempts.RenewAsync(trialId, attempt, lease, ct);

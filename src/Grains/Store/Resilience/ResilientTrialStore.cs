@@ -129,8 +129,8 @@ public sealed class ResilientTrialStore : ITrialStore, IAsyncDisposable
     public Task SetKeptAsync(string sweepId, IReadOnlyCollection<string> keptTrialIds, CancellationToken ct = default) =>
         Run(_calls, (s, c) => s.SetKeptAsync(sweepId, keptTrialIds, c), ct);
 
-    public Task<int?> BeginAttemptAsync(string trialId, string silo, TimeSpan lease, CancellationToken ct = default) =>
-        Run(_calls, (s, c) => s.BeginAttemptAsync(trialId, silo, lease, c), ct);
+    public Task<int?> BeginAttemptAsync(string trialId, string silo, TimeSpan lease, string? pack = null, CancellationToken ct = default) =>
+        Run(_calls, (s, c) => s.BeginAttemptAsync(trialId, silo, lease, pack, c), ct);
     public Task<bool> RenewLeaseAsync(string trialId, int attempt, TimeSpan lease, CancellationToken ct = default) =>
         Run(_calls, (s, c) => s.RenewLeaseAsync(trialId, attempt, lease, c), ct);
     public Task<bool> EndAttemptAsync(string trialId, int attempt, TrialStatus status, string? error, string? outcome = null,

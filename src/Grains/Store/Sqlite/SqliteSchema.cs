@@ -116,5 +116,6 @@ internal static class SqliteSchema
         new(ProposalMigrations.Version, ProposalMigrations.Description, ProposalMigrations.Sqlite),
         new(PbtMigrations.Version, PbtMigrations.Description, PbtMigrations.Sqlite),
         new(ForkMigrations.Version, ForkMigrations.Description, ForkMigrations.Sqlite),
+        new(PackMigrations.Version, PackMigrations.Description, PackMigrations.Sqlite),
     ];
 }

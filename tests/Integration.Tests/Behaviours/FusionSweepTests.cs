@@ -1,0 +1,179 @@
+using AeGrid.Abstractions;
+using AeGrid.Integration.Tests.Support;
+using Microsoft.Data.Sqlite;
+using Xunit.Abstractions;
+
+namespace AeGrid.Integration.Tests.Behaviours;
+
+/// <summary>
+/// `fuse: K` on a real silo: trials that can share a model train as one fused pack in one slot, and each reports, stores
+/// and ends exactly as it would alone — its epochs within float rounding of a solo run's, its own pruning verdict, its own
+/// attempt, its own checkpoints to resume from after a hand-off.
+/// </summary>
+[Collection(LocalSiloCollection.Name)]
+public sealed class FusionSweepTests(ITestOutputHelper output)
+{
+    /// <summary>Fused steps are batched products, so sums run in another order: float rounding (as in FusedPackTests).</summary>
+    const double Tolerance = 1e-4;
+
+    static string Spec(string name, int fuse, string lrs, int epochs = 3, string extra = "") => SweepFiles.Tiny(name, $"""
+        architecture: linear
+        epochs: {epochs}
+        search: grid
+        fuse: {fuse}
+        keep_best: 1
+        {extra}
+        space:
+          lr: [{lrs}]
+        """, limit: 300);
+
+    [Fact]
+    public async Task Four_trials_fused_in_one_slot_store_the_epochs_they_store_alone()
+    {
+        const string lrs = "0.01, 0.005, 0.002, 0.001";
+        using var folder = new TemporaryFolder();
+        var store = LocalSilo.NewSqliteStore(folder);
+        Dictionary<double, IReadOnlyList<EpochReport>> fused;
+        await using (var silo = await LocalSilo.StartAsync(store, slots: 1))
+        {
+            var id = await silo.Directory.Submit(Spec("fused", 4, lrs), "fused.yaml");
+            var final = await silo.WaitForSweepAsync(id, TimeSpan.FromMinutes(2));
+            Assert.Equal(SweepState.Completed, final.Sweep.State);
+            Assert.All(final.Trials, t => Assert.Equal(TrialStatus.Completed, t.Status));
+
+            // One slot, four attempts at once: they trained together.
+            var attempts = new List<AeGrid.Grains.Store.AttemptRecord>();
+            foreach (var trial in final.Trials) attempts.AddRange(await silo.Store.GetAttemptsAsync(trial.TrialId));
+            Assert.Equal(4, attempts.Count);
+            Assert.True(attempts.Max(a => a.StartedAt) < attempts.Min(a => a.EndedAt!.Value),
+                "the four attempts did not overlap: " + string.Join(", ", attempts.Select(a => $"{a.StartedAt:HH:mm:ss.fff}–{a.EndedAt:HH:mm:ss.fff}")));
+            fused = await EpochsByLearningRateAsync(silo, final);
+        }
+        Assert.Single(await PacksAsync(store));
+
+        Dictionary<double, IReadOnlyList<EpochReport>> alone;
+        await using (var silo = await LocalSilo.StartOnTemporaryStoreAsync(slots: 1))
+        {
+            var id = await silo.Directory.Submit(Spec("alone", 1, lrs), "alone.yaml");
+            var final = await silo.WaitForSweepAsync(id, TimeSpan.FromMinutes(2));
+            Assert.Equal(SweepState.Completed, final.Sweep.State);
+            alone = await EpochsByLearningRateAsync(silo, final);
+        }
+        AssertSameEpochs(alone, fused);
+    }
+
+    [Fact]
+    public async Task A_pruned_member_leaves_its_pack_and_the_others_train_on_as_alone()
+    {
+        // Three good trials complete first (the pruner's start-up trials); then a pack of one good and two that barely learn:
+        // the two are pruned from epoch 2 on, the good one trains to the end with the epochs it would have trained alone.
+        const int epochs = 30;
+        const string lrs = "0.005, 0.002, 0.003, 0.01, 0.000001, 0.000002";
+        using var folder = new TemporaryFolder();
+        var store = LocalSilo.NewSqliteStore(folder);
+        Dictionary<double, IReadOnlyList<EpochReport>> fused;
+        await using (var silo = await LocalSilo.StartAsync(store, slots: 1))
+        {
+            var id = await silo.Directory.Submit(Spec("fused-pruned", 3, lrs, epochs, """
+                pruner:
+                  median:
+                    startup_trials: 3
+                    warmup_epochs: 1
+                """), "fused-pruned.yaml");
+            var final = await silo.WaitForSweepAsync(id, TimeSpan.FromMinutes(2));
+            foreach (var t in final.Trials)
+                output.WriteLine($"{t.TrialId} lr {t.Parameters.LearningRate}: {t.Status.ToWire()} after {t.EpochsCompleted} epochs");
+            Assert.Equal(SweepState.Completed, final.Sweep.State);
+            Assert.Equal([TrialStatus.Completed, TrialStatus.Completed, TrialStatus.Completed, TrialStatus.Completed, TrialStatus.Pruned, TrialStatus.Pruned],
+                final.Trials.Select(t => t.Status));
+            foreach (var pruned in final.Trials.Where(t => t.Status == TrialStatus.Pruned))
+            {
+                Assert.InRange(pruned.EpochsCompleted, 2, epochs - 1);
+                Assert.Equal(1, pruned.Attempts);
+                Assert.Equal(Enumerable.Range(1, pruned.EpochsCompleted), (await silo.Store.GetEpochsAsync(pruned.TrialId)).Select(e => e.Epoch));
+            }
+            fused = await EpochsByLearningRateAsync(silo, final);
+        }
+        Assert.Equal(2, (await PacksAsync(store)).Count);
+
+        await using (var silo = await LocalSilo.StartOnTemporaryStoreAsync(slots: 1))
+        {
+            var id = await silo.Directory.Submit(Spec("survivor-alone", 1, "0.01", epochs), "survivor.yaml");
+            var final = await silo.WaitForSweepAsync(id, TimeSpan.FromMinutes(2));
+            var alone = await EpochsByLearningRateAsync(silo, final);
+            AssertSameEpochs(alone, fused.Where(e => e.Key == 0.01).ToDictionary());
+        }
+    }
+
+    [Fact]
+    public async Task A_pack_handed_off_at_shutdown_resumes_each_member_from_its_own_checkpoint()
+    {
+        const string lrs = "0.01, 0.005, 0.002";
+        const int epochs = 40;
+        using var folder = new TemporaryFolder();
+        var store = LocalSilo.NewSqliteStore(folder);
+        string id;
+        await using (var silo = await LocalSilo.StartAsync(store, slots: 1))
+        {
+            id = await silo.Directory.Submit(Spec("handoff", 3, lrs, epochs), "handoff.yaml");
+            // Stop the silo mid-training: each member pauses at the next batch, stores its checkpoint and hands back its trial.
+            await Eventually.HoldsAsync(async () => (await silo.Sweep(id).GetStatus()).Trials.All(t => t.EpochsCompleted >= 2),
+                TimeSpan.FromMinutes(1), () => "the pack did not train two epochs");
+        }
+        Dictionary<double, IReadOnlyList<EpochReport>> resumed;
+        await using (var silo = await LocalSilo.StartAsync(store, slots: 1))
+        {
+            var final = await silo.WaitForSweepAsync(id, TimeSpan.FromMinutes(2));
+            Assert.Equal(SweepState.Completed, final.Sweep.State);
+            Assert.All(final.Trials, t => Assert.Equal(TrialStatus.Completed, t.Status));
+            Assert.All(final.Trials, t => Assert.True(t.Attempts >= 2, $"{t.TrialId} finished in its first attempt: no hand-off happened"));
+            resumed = await EpochsByLearningRateAsync(silo, final);
+        }
+        Assert.True((await PacksAsync(store)).Count >= 2, "the resumed members did not train as a pack again");
+
+        await using (var silo = await LocalSilo.StartOnTemporaryStoreAsync(slots: 1))
+        {
+            var alone = await silo.Directory.Submit(Spec("handoff-alone", 1, lrs, epochs), "alone.yaml");
+            var final = await silo.WaitForSweepAsync(alone, TimeSpan.FromMinutes(3));
+            AssertSameEpochs(await EpochsByLearningRateAsync(silo, final), resumed);
+        }
+    }
+
+    static async Task<Dictionary<double, IReadOnlyList<EpochReport>>> EpochsByLearningRateAsync(LocalSilo silo, SweepStatusReport sweep)
+    {
+        var epochs = new Dictionary<double, IReadOnlyList<EpochReport>>();
+        foreach (var trial in sweep.Trials) epochs[trial.Parameters.LearningRate!.Value] = await silo.Store.GetEpochsAsync(trial.TrialId);
+        return epochs;
+    }
+
+    void AssertSameEpochs(Dictionary<double, IReadOnlyList<EpochReport>> alone, Dictionary<double, IReadOnlyList<EpochReport>> fused)
+    {
+        Assert.Equal(alone.Keys.Order(), fused.Keys.Order());
+        foreach (var (lr, expected) in alone)
+        {
+            var actual = fused[lr];
+            Assert.Equal(expected.Select(e => e.Epoch), actual.Select(e => e.Epoch));
+            for (int i = 0; i < expected.Count; i++)
+            {
+                output.WriteLine($"lr {lr} epoch {expected[i].Epoch}: test_mse alone {expected[i].TestMse:R}, fused {actual[i].TestMse:R}");
+                Close(expected[i].TestMse, actual[i].TestMse, $"lr {lr} epoch {expected[i].Epoch} test_mse");
+                Close(expected[i].TrainMse, actual[i].TrainMse, $"lr {lr} epoch {expected[i].Epoch} train_mse");
+            }
+        }
+    }
+
+    static void Close(double expected, double actual, string what) =>
+        Assert.True(Math.Abs(expected - actual) <= Tolerance * Math.Abs(expected), $"{what}: alone {expected:R}, fused {actual:R}");
+
+    /// <summary>The distinct packs the store's attempts trained in (trial_attempts.pack), read from the SQLite file.</summary>
+    static async Task<List<string>> PacksAsync(string store)
+    {
+        await using var connection = new SqliteConnection($"Data Source={store}");
+        await connection.OpenAsync();
+        await using var command = new SqliteCommand("SELECT DISTINCT pack FROM trial_attempts WHERE pack IS NOT NULL", connection);
+        var packs = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) packs.Add(reader.GetString(0));
+        return packs;
+    }
+}
