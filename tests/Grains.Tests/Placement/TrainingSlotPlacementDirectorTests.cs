@@ -40,11 +40,12 @@ public sealed class TrainingSlotPlacementDirectorTests : IAsyncLifetime
         public SiloStatus LocalSiloStatus => SiloStatus.Active;
     }
 
-    static PlacementTarget Target(string? kind = null, string? avoid = null)
+    static PlacementTarget Target(string? kind = null, string? avoid = null, string? pack = null)
     {
         var data = new Dictionary<string, object>();
         if (kind is not null) data[TrainingSlotPlacement.DeviceKindKey] = kind;
         if (avoid is not null) data[TrainingSlotPlacement.AvoidSiloKey] = avoid;
+        if (pack is not null) data[TrainingSlotPlacement.PackKey] = pack;
         return new PlacementTarget(GrainId.Create("trial", Guid.NewGuid().ToString()), data, default, 0);
     }
 
@@ -78,6 +79,21 @@ public sealed class TrainingSlotPlacementDirectorTests : IAsyncLifetime
             placed.Add(await director.OnAddActivation(TrainingSlotPlacement.Instance, Target("cpu"), new Context(A, B, Gpu)));
         Assert.Equal(2, placed.Count(s => s.Equals(A)));
         Assert.Equal(2, placed.Count(s => s.Equals(B)));
+    }
+
+    [Fact]
+    public async Task Every_member_of_a_pack_goes_where_its_first_member_went()
+    {
+        var director = new TrainingSlotPlacementDirector(_store);
+        var first = await director.OnAddActivation(TrainingSlotPlacement.Instance, Target("cpu", pack: "p1"), new Context(A, B));
+        // Without the pack, a burst spreads over both silos; its members all follow the first, whatever the free slots say.
+        for (int i = 0; i < 5; i++)
+            Assert.Equal(first, await director.OnAddActivation(TrainingSlotPlacement.Instance, Target("cpu", pack: "p1"), new Context(A, B)));
+        // Another pack is placed on its own merits: the silo the first pack did not take has more free slots now.
+        var second = await director.OnAddActivation(TrainingSlotPlacement.Instance, Target("cpu", pack: "p2"), new Context(A, B));
+        Assert.NotEqual(first, second);
+        // A pack whose silo left the compatible set is placed afresh.
+        Assert.Equal(second, await director.OnAddActivation(TrainingSlotPlacement.Instance, Target("cpu", pack: "p1"), new Context(second)));
     }
 
     [Fact]

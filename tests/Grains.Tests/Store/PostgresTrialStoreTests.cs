@@ -13,7 +13,7 @@ public sealed class PostgresTrialStoreTests(PostgresServer server, ITestOutputHe
 
     protected override ITrialStore OpenStore(string database) => PostgresTrialStore.Create(database);
 
-    protected override IReadOnlyList<int> ExpectedSchemaVersions => [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    protected override IReadOnlyList<int> ExpectedSchemaVersions => [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
 
     protected override async Task<IReadOnlyList<string>> TrialDevicesAsync(string database, string sweepId)
     {

@@ -14,7 +14,7 @@ public sealed class SqliteTrialStoreTests(ITestOutputHelper output) : TrialStore
 
     protected override ITrialStore OpenStore(string database) => new SqliteTrialStore(database);
 
-    protected override IReadOnlyList<int> ExpectedSchemaVersions => [1, 3, 4, 6, 8, 9, 10]; // 2, 5 and 7 are PostgreSQL's only
+    protected override IReadOnlyList<int> ExpectedSchemaVersions => [1, 3, 4, 6, 8, 9, 10, 11]; // 2, 5 and 7 are PostgreSQL's only
 
     protected override Task<IReadOnlyList<string>> TrialDevicesAsync(string database, string sweepId) =>
         Task.FromResult<IReadOnlyList<string>>(Query(database, $"SELECT device FROM trials WHERE sweep_id = '{sweepId}' ORDER BY number",

@@ -73,6 +73,7 @@ public sealed class SweepSpecParserTests
             trials: 12
             max_attempts: 2
             checkpoint_every_batches: 50
+            fuse: 8
             pruner: {asha: {min_epochs: 2, reduction_factor: 4}}
             space:
               lr: { loguniform: [1.0e-4, 1.0e-2] }
@@ -90,6 +91,7 @@ public sealed class SweepSpecParserTests
         Assert.Null(spec.GridSize);
         Assert.Equal(2, spec.MaxAttempts);
         Assert.Equal(50, spec.CheckpointEveryBatches);
+        Assert.Equal(8, spec.Fuse);
         Assert.Equal(new AshaPrunerSpec(MinEpochs: 2, ReductionFactor: 4), spec.Pruner);
         Assert.Equal(
             [
