@@ -5,8 +5,8 @@ internal static class KeySpelling
 {
     public static string UnknownKey(string key, IReadOnlyCollection<string> known) =>
         Closest(key, known) is { } suggestion
-            ? $"unknown key '{key}'; did you mean '{suggestion}'?"
-            : $"unknown key '{key}'; expected one of {string.Join(", ", known)}";
+            ? $"unknown key '{ErrorText.Quote(key)}'; did you mean '{suggestion}'?"
+            : $"unknown key '{ErrorText.Quote(key)}'; expected one of {string.Join(", ", known)}";
 
     /// <summary>
     /// The nearest known key within a few edits, or one the typo is the start of ("hidden" → hidden_sizes), or one

@@ -65,8 +65,8 @@ internal static class PrunerSpecParser
                 return asha;
             default:
                 throw reader.Error(kindNode, PrunerKey, KeySpelling.Closest(kind, Kinds) is { } meant
-                    ? $"unknown pruner '{kind}'; did you mean '{meant}'?"
-                    : $"unknown pruner '{kind}'; {Expected}");
+                    ? $"unknown pruner '{ErrorText.Quote(kind)}'; did you mean '{meant}'?"
+                    : $"unknown pruner '{ErrorText.Quote(kind)}'; {Expected}");
         }
     }
 

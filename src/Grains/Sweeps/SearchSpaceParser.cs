@@ -92,8 +92,8 @@ internal static class SearchSpaceParser
             case SpecMapping { Entries.Length: 1 } unknown:
                 var name = unknown.Entries[0].Key;
                 throw reader.Error(name, key, KeySpelling.Closest(name.Text, DistributionNames) is { } meant
-                    ? $"unknown distribution '{name.Text}'; did you mean '{meant}'?"
-                    : $"unknown distribution '{name.Text}'; expected uniform, loguniform, int or choice");
+                    ? $"unknown distribution '{ErrorText.Quote(name.Text)}'; did you mean '{meant}'?"
+                    : $"unknown distribution '{ErrorText.Quote(name.Text)}'; expected uniform, loguniform, int or choice");
             default:
                 throw reader.Error(node, key,
                     $"expected a list of values or one distribution like {{loguniform: [1.0e-4, 1.0e-2]}}, got {node.Describe()}" +

@@ -38,7 +38,7 @@ internal abstract record SpecNode(int Line, int Column)
     /// <summary>The node for "expected …, got …": a scalar as written, a collection named and shortened.</summary>
     public abstract string Describe();
 
-    protected static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
+    protected static string Shorten(string text) => AeGrid.Catalog.ErrorText.Quote(text);
 }
 
 /// <summary>

@@ -21,7 +21,7 @@ internal sealed class SpecValueReader(string sourceName)
         foreach (var entry in mapping.Entries)
         {
             if (seen.TryGetValue(entry.Key.Text, out var first))
-                throw Error(entry.Key, Join(parentKey, entry.Key.Text), $"duplicate key '{entry.Key.Text}' (first given at line {first.Line})");
+                throw Error(entry.Key, Join(parentKey, entry.Key.Text), $"duplicate key '{ErrorText.Quote(entry.Key.Text)}' (first given at line {first.Line})");
             seen[entry.Key.Text] = entry.Key;
         }
         return mapping.Entries;

@@ -134,7 +134,7 @@ public static partial class SweepSpecParser
         }
 
         /// <summary>A value as an error quotes it: a file may hold megabytes in one scalar, a message one short line.</summary>
-        private static string Short(string text) => text.Length <= 60 ? text : text[..57] + "...";
+        private static string Short(string text) => ErrorText.Quote(text);
 
         private void ReadTopLevel(SpecEntry entry)
         {

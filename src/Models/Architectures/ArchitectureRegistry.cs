@@ -121,7 +121,7 @@ public static class ArchitectureRegistry
         TryGet(name, out var info)
             ? info
             : throw new InvalidHyperparameterException(HyperparameterCatalog.Architecture,
-                $"unknown architecture '{name}'; known: {string.Join(", ", Names)}");
+                $"unknown architecture '{ErrorText.Quote(name ?? "")}'; known: {string.Join(", ", Names)}");
 
     /// <summary>A freshly constructed (not yet seeded) model for <paramref name="config"/>; defaults are filled and validated first.</summary>
     public static Autoencoder Create(Hyperparameters config)

@@ -23,8 +23,8 @@ public sealed class DataRoots
     {
         if (DatasetCatalog.IsKnownName(nameOrPath)) return null;
         var allowed = $"a silo reads only {string.Join(" or ", DatasetCatalog.KnownNames)}, or a directory under its data roots ({string.Join(", ", Directories)})";
-        if (string.IsNullOrWhiteSpace(nameOrPath) || nameOrPath.Contains('\0')) return $"{allowed}; got '{nameOrPath}'";
-        if (!Path.IsPathFullyQualified(nameOrPath)) return $"{allowed}; got '{nameOrPath}', which is not an absolute path";
+        if (string.IsNullOrWhiteSpace(nameOrPath) || nameOrPath.Contains('\0')) return $"{allowed}; got '{ErrorText.Quote(nameOrPath)}'";
+        if (!Path.IsPathFullyQualified(nameOrPath)) return $"{allowed}; got '{ErrorText.Quote(nameOrPath)}', which is not an absolute path";
         // GetFullPath removes "..", and a directory that is a link is judged by where it leads. (Links further up are
         // the silo owner's own doing: only someone on that machine can put them under a data root.)
         var full = Path.GetFullPath(nameOrPath);

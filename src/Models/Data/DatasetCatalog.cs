@@ -50,7 +50,7 @@ public static class DatasetCatalog
             if (found is not null) return found;
             var searched = candidates.Select(candidate => $"  {candidate}: {WhyNotThere(candidate)}");
             throw new DatasetNotFoundException(nameOrPath,
-                $"dataset '{nameOrPath}' not found. Searched:{Environment.NewLine}{string.Join(Environment.NewLine, searched)}{Environment.NewLine}" +
+                $"dataset '{ErrorText.Quote(nameOrPath)}' not found. Searched:{Environment.NewLine}{string.Join(Environment.NewLine, searched)}{Environment.NewLine}" +
                 $"Run `aegrid data fetch {nameOrPath}`, or set AEGRID_DATA to a directory holding {nameOrPath}/ with the four IDX files.");
         }
         if (Directory.Exists(nameOrPath))
@@ -64,7 +64,7 @@ public static class DatasetCatalog
         if (LooksLikePath(nameOrPath))
             throw new DatasetNotFoundException(nameOrPath, $"dataset directory {nameOrPath} does not exist");
         throw new DatasetNotFoundException(nameOrPath,
-            $"unknown dataset '{nameOrPath}': use one of {string.Join(", ", KnownNames)}, or a directory holding the four IDX files");
+            $"unknown dataset '{ErrorText.Quote(nameOrPath)}': use one of {string.Join(", ", KnownNames)}, or a directory holding the four IDX files");
     }
 
     /// <summary>Where a known name is looked for, in order.</summary>

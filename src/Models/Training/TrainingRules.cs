@@ -63,7 +63,7 @@ public static class TrainingRules
             throw new InvalidHyperparameterException(LearningRate, $"must be a positive number, got {lr}");
         if (config.Optimizer is { } optimizer && !HyperparameterCatalog.Optimizers.Contains(optimizer, StringComparer.Ordinal))
             throw new InvalidHyperparameterException(Optimizer,
-                $"unknown optimizer '{optimizer}'; known: {string.Join(", ", HyperparameterCatalog.Optimizers)}");
+                $"unknown optimizer '{ErrorText.Quote(optimizer)}'; known: {string.Join(", ", HyperparameterCatalog.Optimizers)}");
         if (config.BatchSize is < 1)
             throw new InvalidHyperparameterException(BatchSize, $"must be a positive integer, got {config.BatchSize}");
         if (config.BatchSize > MaxBatchSize)

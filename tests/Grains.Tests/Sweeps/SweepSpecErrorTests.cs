@@ -127,6 +127,18 @@ public sealed class SweepSpecErrorTests
     public void A_value_of_the_wrong_type_or_range_names_key_line_and_expectation(string line, string key, string message) =>
         SpecText.Error($"name: x\narchitecture: linear\n{line}\n", 3, key, message);
 
+    [Theory]
+    [InlineData("architecture", "unknown architecture")]
+    [InlineData("pruner", "unknown pruner")]
+    [InlineData("optimizer", "unknown optimizer")]
+    public void A_long_unknown_name_is_quoted_cut_short_so_the_refusal_stays_one_short_line(string key, string message)
+    {
+        var preamble = key == "architecture" ? "name: x\nepochs: 1\n" : "name: x\narchitecture: linear\n";
+        var error = SpecText.Error($"{preamble}{key}: {new string('x', 5000)}\n", 3, key, message);
+        Assert.Contains($"'{new string('x', 57)}...'", error.Message);
+        Assert.True(error.Message.Length < 300, error.Message);
+    }
+
     [Fact]
     public void A_grid_larger_than_the_limit_is_refused()
     {
