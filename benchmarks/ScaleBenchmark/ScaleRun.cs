@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AeGrid.Grains.Store;
+using AeGrid.Grains.Sweeps;
 using AeGrid.TestSupport;
 using Npgsql;
 
@@ -39,11 +40,23 @@ public sealed class ScaleRun(PostgresServer server, BenchmarkOptions options, st
             Console.WriteLine($"  {silos} silo(s) registered their slots in {startup.Elapsed.TotalSeconds:0.0} s");
 
             var specPath = Path.Combine(logDirectory, $"scale-{silos}-{trials}.yaml");
-            await File.WriteAllTextAsync(specPath, ScaleSweep.Yaml($"scale-{silos}-silos-{trials}", trials, options, ScaleSweep.FixtureDataset), ct);
+            // A sweep file may ask for at most SweepSpecParser.MaxTrials trials; a larger sweep grows with `sweep extend`, as a
+            // user's would, while its first trials already run.
+            int submittedTrials = Math.Min(trials, SweepSpecParser.MaxTrials);
+            await File.WriteAllTextAsync(specPath,
+                ScaleSweep.Yaml($"scale-{silos}-silos-{trials}", submittedTrials, options, ScaleSweep.FixtureDataset), ct);
             var submitted = await AegridCli.RunAsync("sweep submit", ["sweep", "submit", specPath, "--cluster", database],
                 Path.Combine(logDirectory, $"{silos}-silos-{trials}-submit.log"), TimeSpan.FromMinutes(2));
             var sweepId = submitted.Trim().Split('\n')[^1].Trim();
-            Console.WriteLine($"  submitted {sweepId}: {trials} trials");
+            Console.WriteLine($"  submitted {sweepId}: {submittedTrials} trials");
+            for (int added = submittedTrials; added < trials;)
+            {
+                int more = Math.Min(SweepSpecParser.MaxTrialsPerExtend, trials - added);
+                await AegridCli.RunAsync("sweep extend", ["sweep", "extend", sweepId, "--trials", more.ToString(), "--cluster", database],
+                    Path.Combine(logDirectory, $"{silos}-silos-{trials}-extend-{added}.log"), TimeSpan.FromMinutes(2));
+                added += more;
+                Console.WriteLine($"  extended {sweepId} by {more} trials: {added} in all");
+            }
 
             var timedOut = !await WaitForSweepAsync(database, sweepId, cluster, ct);
             var figures = await ScaleFigures.ReadAsync(database, sweepId, silos, SlotsPerSilo, ct);

@@ -79,6 +79,7 @@ public sealed partial class PackHost(ILogger<PackHost> logger)
     void Train(Forming forming, List<Joined> members)
     {
         AeGridTelemetry.TrainingThreads.Add(1);
+        AeGridTelemetry.BusySlots.Add(1);
         try
         {
             Dataset data;
@@ -96,6 +97,7 @@ public sealed partial class PackHost(ILogger<PackHost> logger)
         }
         finally
         {
+            AeGridTelemetry.BusySlots.Add(-1);
             AeGridTelemetry.TrainingThreads.Add(-1);
         }
     }

@@ -177,7 +177,8 @@ public sealed partial class TrialGrain(
         using var span = AeGridTelemetry.Source.StartActivity("trial attempt");
         span?.SetTag("aegrid.trial_id", config.TrialId).SetTag("aegrid.attempt", attempt.Number)
             .SetTag("aegrid.architecture", config.Parameters.Architecture).SetTag("aegrid.silo", SiloName);
-        AeGridTelemetry.BusySlots.Add(1);
+        // A pack's members share one slot: the pack's host counts it once (PackHost).
+        if (attempt.Pack is null) AeGridTelemetry.BusySlots.Add(1);
         TrialStatus status;
         string? error = null;
         bool retry = false;
@@ -234,7 +235,7 @@ public sealed partial class TrialGrain(
         }
         span?.SetTag("aegrid.status", status.ToWire());
         if (status == TrialStatus.Failed) span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error);
-        AeGridTelemetry.BusySlots.Add(-1);
+        if (attempt.Pack is null) AeGridTelemetry.BusySlots.Add(-1);
         AeGridTelemetry.TrialsEnded.Add(1, new KeyValuePair<string, object?>("status", status.ToWire()));
         await EndAttemptAsync(attempt, status, error, retry ? AttemptOutcomes.Error : null);
     }

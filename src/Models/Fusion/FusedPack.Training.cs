@@ -92,11 +92,16 @@ public sealed partial class FusedPack
         }
         completedEpochs = epoch;
         batchesDone = 0;
+        // Every member's epoch first, then the checkpoints: an observer may wait in OnCheckpoint for a verdict on its epoch
+        // (a trial grain's relay does, when its sweep prunes), and the members' verdicts are then decided side by side.
         foreach (var (slot, metrics) in measured)
         {
             slot.Progress = EpochProgress.Empty;
             slot.Epochs.Add(metrics);
             slot.Spec.Observer.OnEpoch(metrics);
+        }
+        foreach (var (slot, _) in measured)
+        {
             // The observer may have removed it (pruned): its checkpoint is then its state at this boundary all the same.
             slot.Spec.Observer.OnCheckpoint(CheckpointOf(slot.Index));
             if (slot.Result is null && slot.Config.Epochs == epoch) Leave(slot, TrainingOutcome.Completed, null);
