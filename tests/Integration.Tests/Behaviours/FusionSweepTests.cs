@@ -139,6 +139,40 @@ public sealed class FusionSweepTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task A_pbt_population_trained_in_one_pack_exploits_with_a_consistent_lineage()
+    {
+        // The whole population in one pack: an exploited member leaves it (its attempt ended by the exploit), resumes from the
+        // donor's checkpoint with new hyperparameters, alone or packed with whoever stands at its epoch.
+        using var folder = new TemporaryFolder();
+        var store = LocalSilo.NewSqliteStore(folder);
+        await using var silo = await LocalSilo.StartAsync(store, slots: 1);
+        // Members report a decision epoch moments apart and each is ranked among those that reported it before (asynchronous
+        // pbt), so which member gets exploited depends on their order; 8 members and 3 decision epochs make an exploit certain.
+        const int epochs = 8;
+        var id = await silo.Directory.Submit(SweepFiles.Tiny("pbt-fused", $$"""
+            architecture: linear
+            epochs: {{epochs}}
+            search: pbt
+            trials: 8
+            fuse: 8
+            pbt: {perturbation_interval: 2, quantile: 0.5, resample_probability: 0.25}
+            space:
+              lr: {loguniform: [0.00003, 0.05]}
+              noise_factor: {uniform: [0.0, 0.5]}
+            """, limit: 200), "pbt-fused.yaml");
+        var status = await silo.WaitForSweepAsync(id, TimeSpan.FromMinutes(3));
+        Assert.Equal(SweepState.Completed, status.Sweep.State);
+        Assert.All(status.Trials, t => Assert.Equal((TrialStatus.Completed, epochs), (t.Status, t.EpochsCompleted)));
+        var lineage = await PbtLineage.CheckAsync(silo.Store, id, epochs);
+        output.WriteLine(lineage.Describe());
+        Assert.True(lineage.Exploits.Count > 0, "no exploit happened: the test tested nothing");
+        // The first pack, and the exploited members packed again when they stood at one epoch.
+        var packs = await PacksAsync(store);
+        output.WriteLine($"{packs.Count} packs");
+        Assert.NotEmpty(packs);
+    }
+
     static async Task<Dictionary<double, IReadOnlyList<EpochReport>>> EpochsByLearningRateAsync(LocalSilo silo, SweepStatusReport sweep)
     {
         var epochs = new Dictionary<double, IReadOnlyList<EpochReport>>();
