@@ -47,6 +47,16 @@ internal static class FusionGrouping
         }
     }
 
-    /// <summary>A new pack's id: unique per admission, and naming its sweep for whoever reads trial_attempts.</summary>
-    public static string NewPackId(string sweepId) => $"{sweepId}/pack-{Guid.NewGuid():N}"[..Math.Min(sweepId.Length + 18, 200)];
+    /// <summary>Each member of a group of two or more and its pack: one fresh id per group, unique per admission.</summary>
+    public static Dictionary<TrialView, PackAssignment> Assign(IEnumerable<IReadOnlyList<TrialView>> groups, string sweepId)
+    {
+        var packs = new Dictionary<TrialView, PackAssignment>();
+        foreach (var group in groups.Where(g => g.Count > 1))
+        {
+            // Naming its sweep for whoever reads trial_attempts.pack; 12 hex digits of a GUID make it unique.
+            var pack = new PackAssignment($"{sweepId}/pack-{Guid.NewGuid():N}"[..(sweepId.Length + 18)], group.Count);
+            foreach (var member in group) packs[member] = pack;
+        }
+        return packs;
+    }
 }

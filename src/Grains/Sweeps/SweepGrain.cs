@@ -143,12 +143,7 @@ public sealed partial class SweepGrain(
         RequestContext.Set(TrainingSlotPlacement.DeviceKindKey, _spec.Device.ToWire());
         var groups = FusionGrouping.Group(_trials.Pending, Fuse, free);
         var admitted = groups.SelectMany(g => g).ToList();
-        var packs = new Dictionary<TrialView, PackAssignment>();
-        foreach (var group in groups.Where(g => g.Count > 1))
-        {
-            var pack = new PackAssignment(FusionGrouping.NewPackId(SweepId), group.Count);
-            foreach (var member in group) packs[member] = pack;
-        }
+        var packs = FusionGrouping.Assign(groups, SweepId);
         await Task.WhenAll(admitted.Select(async v =>
         {
             try

@@ -72,6 +72,9 @@ public sealed partial class TrialGrain(
         public IGrainTimer? ProgressTimer { get; set; }
     }
 
+    /// <summary>A sweep's pack ids are its id (a name of at most 64 characters and a suffix) and 18 more: under 100.</summary>
+    const int MaxPackIdLength = 200;
+
     string SiloName => silo.SiloAddress.ToParsableString();
     ISweepGrain Sweep(TrialConfig config) => GrainFactory.GetGrain<ISweepGrain>(config.SweepId);
 
@@ -79,6 +82,9 @@ public sealed partial class TrialGrain(
         bool awaitsVerdicts, PackAssignment? pack)
     {
         if (_current is not null) return TrialStartResult.AlreadyRunning;
+        // Any client may call a grain: a pack is what a sweep would send, or refused.
+        if (pack is not null && (pack.Size is < 1 or > SweepSpecParser.MaxFuse || string.IsNullOrEmpty(pack.Id) || pack.Id.Length > MaxPackIdLength))
+            throw new AeGridRequestException($"trial {config.TrialId}: a pack needs 1 to {SweepSpecParser.MaxFuse} members and an id of 1 to {MaxPackIdLength} characters");
         var stored = await store.GetTrialAsync(config.TrialId);
         if (stored is null) throw new AeGridRequestException($"unknown trial {config.TrialId}");
         if (stored.Status.IsFinal()) return TrialStartResult.AlreadyFinished;

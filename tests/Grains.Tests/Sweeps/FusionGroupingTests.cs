@@ -54,6 +54,21 @@ public sealed class FusionGroupingTests
     }
 
     [Fact]
+    public void Each_pack_gets_one_id_for_all_its_members_and_a_trial_alone_none()
+    {
+        var pending = Enumerable.Range(0, 5).Select(i => View(Linear(0.001 * (i + 1)))).ToList();
+        var groups = FusionGrouping.Group(pending, fuse: 2, slots: 3);
+        var packs = FusionGrouping.Assign(groups, "sweep-1");
+        Assert.Equal(4, packs.Count); // the fifth trial is alone
+        Assert.Equal(packs[pending[0]], packs[pending[1]]);
+        Assert.Equal(packs[pending[2]], packs[pending[3]]);
+        Assert.NotEqual(packs[pending[0]].Id, packs[pending[2]].Id);
+        Assert.All(packs.Values, p => Assert.Equal(2, p.Size));
+        Assert.All(packs.Values, p => Assert.StartsWith("sweep-1/pack-", p.Id));
+        Assert.False(packs.ContainsKey(pending[4]));
+    }
+
+    [Fact]
     public void Fuse_one_admits_one_trial_per_free_slot()
     {
         var pending = Enumerable.Range(0, 5).Select(i => View(Linear(0.001 * (i + 1)))).ToList();

@@ -173,6 +173,22 @@ public sealed class FusionSweepTests(ITestOutputHelper output)
         Assert.NotEmpty(packs);
     }
 
+    [Fact]
+    public async Task A_client_that_sends_a_trial_a_pack_no_sweep_would_is_refused_and_nothing_is_claimed()
+    {
+        await using var silo = await LocalSilo.StartOnTemporaryStoreAsync(slots: 1, training: o => { o.Trains = false; return o; });
+        var id = await silo.Directory.Submit(Spec("hostile-pack", 1, "0.01"), "hostile.yaml");
+        var trial = (await silo.Sweep(id).GetStatus()).Trials.Single();
+        var config = new TrialConfig(trial.TrialId, id, 0, trial.Parameters);
+        foreach (var pack in new[] { new PackAssignment("p", 1_000_000), new PackAssignment(new string('p', 100_000), 2), new PackAssignment("", 2) })
+        {
+            var refused = await Assert.ThrowsAsync<AeGridRequestException>(() =>
+                silo.Grains.GetGrain<ITrialGrain>(trial.TrialId).Start(config, 3, null, null, false, pack));
+            Assert.Contains("a pack needs 1 to 16 members", refused.Message);
+        }
+        Assert.Empty(await silo.Store.GetAttemptsAsync(trial.TrialId));
+    }
+
     static async Task<Dictionary<double, IReadOnlyList<EpochReport>>> EpochsByLearningRateAsync(LocalSilo silo, SweepStatusReport sweep)
     {
         var epochs = new Dictionary<double, IReadOnlyList<EpochReport>>();
