@@ -109,7 +109,7 @@ public sealed class FusionSweepTests(ITestOutputHelper output)
     public async Task A_pack_handed_off_at_shutdown_resumes_each_member_from_its_own_checkpoint()
     {
         const string lrs = "0.01, 0.005, 0.002";
-        const int epochs = 40;
+        const int epochs = 100; // far more than the two it waits for: the shutdown must find the pack still training
         using var folder = new TemporaryFolder();
         var store = LocalSilo.NewSqliteStore(folder);
         string id;
@@ -171,6 +171,39 @@ public sealed class FusionSweepTests(ITestOutputHelper output)
         var packs = await PacksAsync(store);
         output.WriteLine($"{packs.Count} packs");
         Assert.NotEmpty(packs);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_fused_sweep_stops_every_member_within_a_batch_and_the_waiting_pack_never_starts()
+    {
+        await using var silo = await LocalSilo.StartOnTemporaryStoreAsync(slots: 1);
+        var id = await silo.Directory.Submit(Spec("fused-cancel", 3, "0.01, 0.005, 0.002, 0.001, 0.0005, 0.0002", epochs: 2000), "cancel.yaml");
+        var sweep = silo.Sweep(id);
+        SweepStatusReport status = await sweep.GetStatus();
+        await Eventually.HoldsAsync(async () => (status = await sweep.GetStatus()).Trials.Count(t => t.Status == TrialStatus.Running && t.EpochsCompleted >= 1) == 3,
+            TimeSpan.FromSeconds(30), () => string.Join(", ", status.Trials.Select(t => $"{t.TrialId} {t.Status.ToWire()} {t.EpochsCompleted}")));
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await sweep.Cancel();
+        var attempts = new List<AeGrid.Grains.Store.AttemptRecord>();
+        await Eventually.HoldsAsync(async () =>
+        {
+            attempts = [];
+            foreach (var t in status.Trials) attempts.AddRange(await silo.Store.GetAttemptsAsync(t.TrialId));
+            return attempts.All(a => a.EndedAt is not null);
+        }, TimeSpan.FromSeconds(30), () => string.Join(", ", attempts.Select(a => $"{a.TrialId} {a.Attempt} {a.EndedAt}")));
+        var stoppedAfter = clock.Elapsed;
+        output.WriteLine($"every member's attempt closed {stoppedAfter.TotalSeconds:0.00} s after Cancel");
+        Assert.True(stoppedAfter < TimeSpan.FromSeconds(5), $"members took {stoppedAfter.TotalSeconds:0.0} s to stop");
+
+        status = await sweep.GetStatus();
+        Assert.Equal(SweepState.Cancelled, status.Sweep.State);
+        Assert.All(status.Trials, t => Assert.Equal(TrialStatus.Cancelled, t.Status));
+        Assert.Equal(3, attempts.Count); // the second pack never started
+        var epochs = await Task.WhenAll(status.Trials.Select(t => silo.Store.GetEpochsAsync(t.TrialId)));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var later = await Task.WhenAll(status.Trials.Select(t => silo.Store.GetEpochsAsync(t.TrialId)));
+        Assert.Equal(epochs.Select(e => e.Count), later.Select(e => e.Count)); // nothing trains or writes afterwards
     }
 
     [Fact]
