@@ -9,8 +9,8 @@ public sealed class ScalingTests(Renderings renderings)
     /// <summary>The demand per device kind, exactly as agreed with the `trials.device` column's migration.</summary>
     public static readonly Dictionary<string, string> DemandQueries = new()
     {
-        ["aegrid-silo-gpu"] = "SELECT count(*) FROM trials t JOIN sweeps s ON s.id = t.sweep_id WHERE s.state = 'running' AND t.status IN ('pending', 'running') AND t.device = 'cuda'",
-        ["aegrid-silo-cpu"] = "SELECT count(*) FROM trials t JOIN sweeps s ON s.id = t.sweep_id WHERE s.state = 'running' AND t.status IN ('pending', 'running') AND t.device IN ('cpu', 'any')",
+        ["aegrid-silo-gpu"] = "SELECT CAST(coalesce(sum(ceil(d.trials::numeric / d.fuse)), 0) AS bigint) AS count FROM (SELECT s.id, s.fuse, count(*) AS trials FROM trials t JOIN sweeps s ON s.id = t.sweep_id WHERE s.state = 'running' AND t.status IN ('pending', 'running') AND t.device = 'cuda' GROUP BY s.id, s.fuse) d",
+        ["aegrid-silo-cpu"] = "SELECT CAST(coalesce(sum(ceil(d.trials::numeric / d.fuse)), 0) AS bigint) AS count FROM (SELECT s.id, s.fuse, count(*) AS trials FROM trials t JOIN sweeps s ON s.id = t.sweep_id WHERE s.state = 'running' AND t.status IN ('pending', 'running') AND t.device IN ('cpu', 'any') GROUP BY s.id, s.fuse) d",
     };
 
     static readonly Dictionary<string, string> DeviceLabel = new() { ["aegrid-silo-gpu"] = "cuda", ["aegrid-silo-cpu"] = "cpu" };

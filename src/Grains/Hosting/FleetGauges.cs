@@ -28,8 +28,8 @@ public sealed partial class FleetGauges : IHostedService, IDisposable
         _queries = queries;
         _logger = logger;
         _meter = meters.Create(AeGridTelemetry.MeterName);
-        _meter.CreateObservableGauge("aegrid.trials.demand", () => Observe(c => c.Demand), unit: "{trial}",
-            description: "Pending and running trials of running sweeps by the pods that serve them (cpu: cpu and any trials; cuda: cuda trials)");
+        _meter.CreateObservableGauge("aegrid.trials.demand", () => Observe(c => c.Demand), unit: "{slot}",
+            description: "Slots the pending and running trials of running sweeps need (fuse: K packs K a slot), by the pods that serve them (cpu: cpu and any trials; cuda: cuda trials)");
         _meter.CreateObservableGauge("aegrid.trials.pending", () => Observe(c => c.Pending), unit: "{trial}",
             description: "Pending trials of running sweeps by the device they asked for (cpu, cuda, any)");
         _meter.CreateObservableGauge("aegrid.slots.total", () => Observe(c => c.Slots), unit: "{slot}",

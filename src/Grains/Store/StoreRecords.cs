@@ -5,10 +5,12 @@ namespace AeGrid.Grains.Store;
 
 /// <summary>A sweep as stored: its spec text (YAML or JSON, as submitted) is the source of truth for its settings.
 /// Device is the spec's `device:`, kept in a column (and copied to each trial) for the autoscaler and dashboards.
-/// ForkedFrom is set for a sweep `aegrid sweep fork` made; its starting weights are its <see cref="WarmStart"/>.</summary>
+/// ForkedFrom is set for a sweep `aegrid sweep fork` made; its starting weights are its <see cref="WarmStart"/>.
+/// Fuse is how many trials it trains per slot at most (`fuse: K`, 1 when it does not fuse), kept for the autoscaler.</summary>
 public sealed record SweepRecord(
     string Id, string Name, SweepState State, string SpecText, string Metric, bool Maximize,
-    DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, DeviceDemand Device = DeviceDemand.Any, SweepOrigin? ForkedFrom = null);
+    DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, DeviceDemand Device = DeviceDemand.Any, SweepOrigin? ForkedFrom = null,
+    int Fuse = 1);
 
 public sealed record TrialRecord(
     string TrialId, string SweepId, int Number, Hyperparameters Parameters, TrialStatus Status,

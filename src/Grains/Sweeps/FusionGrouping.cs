@@ -13,6 +13,10 @@ namespace AeGrid.Grains.Sweeps;
 /// </summary>
 internal static class FusionGrouping
 {
+    /// <summary>The K a sweep packs by: its `fuse:`, except for a forked sweep, whose trials start from warm weights, which a
+    /// pack cannot load.</summary>
+    public static int EffectiveFuse(SweepSpec spec, bool forked) => forked ? 1 : spec.Fuse;
+
     /// <summary>At most <paramref name="slots"/> groups of at most <paramref name="fuse"/> trials each, from <paramref name="pending"/>.</summary>
     public static IReadOnlyList<IReadOnlyList<TrialView>> Group(IEnumerable<TrialView> pending, int fuse, int slots)
     {

@@ -38,7 +38,7 @@ public sealed partial class SweepDirectoryGrain(ITrialStore store, IOptions<Data
         var id = $"{spec.Name}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant()}";
         var trials = SamplerFactory.Create(spec).NextTrials(id, [], spec.InitialTrialCount);
         var record = new SweepRecord(id, spec.Name, SweepState.Running, specText, spec.Metric, spec.Maximize,
-            DateTimeOffset.UtcNow, null, spec.Device, origin);
+            DateTimeOffset.UtcNow, null, spec.Device, origin, FusionGrouping.EffectiveFuse(spec, forked: origin is not null));
         try
         {
             if (weights is { } warm) await store.CreateForkedSweepAsync(record, trials, new WarmStart(id, warm.Epoch, warm.Weights, record.CreatedAt));

@@ -174,8 +174,7 @@ public sealed partial class SweepGrain(
         return SlotMatching.FreeSlots(await store.GetSlotLedgerAsync(ct), active, _spec.Device);
     }
 
-    /// <summary>`fuse: K` as this sweep applies it: a forked sweep's trials start from warm weights, which a pack cannot load.</summary>
-    int Fuse => _sweep.ForkedFrom is null ? _spec.Fuse : 1;
+    int Fuse => FusionGrouping.EffectiveFuse(_spec, forked: _sweep.ForkedFrom is not null);
 
     /// <summary>Whether this sweep decides about epochs (a pruner or pbt): then its trials' training waits for each verdict.</summary>
     bool DecidesVerdicts => _pbt is not null || _pruner is not NoPruner;

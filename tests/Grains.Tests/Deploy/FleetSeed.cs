@@ -13,9 +13,10 @@ internal static class FleetSeed
 {
     /// <summary>Unfinished trials of running sweeps that need a GPU pod: the running cuda sweep's 2 pending and 1 running.</summary>
     public const long GpuDemand = 3;
-    /// <summary>Same for CPU pods: the cpu sweep's 1 pending, the any sweep's 2 pending and 1 running.</summary>
-    public const long CpuDemand = 4;
-    public static readonly IReadOnlyDictionary<string, long> Pending = new Dictionary<string, long> { ["cuda"] = 2, ["cpu"] = 1, ["any"] = 2 };
+    /// <summary>Same for CPU pods, in slots: the cpu sweep's 1 pending, the any sweep's 2 pending and 1 running, and the fused
+    /// cpu sweep's 3 pending and 2 running, packed 4 to a slot: 2 slots.</summary>
+    public const long CpuDemand = 6;
+    public static readonly IReadOnlyDictionary<string, long> Pending = new Dictionary<string, long> { ["cuda"] = 2, ["cpu"] = 4, ["any"] = 2 };
     /// <summary>The dead cpu silo's 4 slots do not count.</summary>
     public static readonly IReadOnlyDictionary<string, long> LiveSlots = new Dictionary<string, long> { ["cuda"] = 1, ["cpu"] = 2 };
 
@@ -24,6 +25,8 @@ internal static class FleetSeed
         await SweepAsync(store, "gpu", DeviceDemand.Cuda, SweepState.Running,
             TrialStatus.Pending, TrialStatus.Pending, TrialStatus.Running, TrialStatus.Completed);
         await SweepAsync(store, "cpu", DeviceDemand.Cpu, SweepState.Running, TrialStatus.Pending, TrialStatus.Failed);
+        await SweepAsync(store, "fused", DeviceDemand.Cpu, SweepState.Running, fuse: 4,
+            TrialStatus.Pending, TrialStatus.Pending, TrialStatus.Pending, TrialStatus.Running, TrialStatus.Running, TrialStatus.Completed);
         await SweepAsync(store, "any", DeviceDemand.Any, SweepState.Running,
             TrialStatus.Pending, TrialStatus.Pending, TrialStatus.Running, TrialStatus.Cancelled);
         // Finished sweeps may keep unfinished rows (a cancel racing a hand-off); they are no demand.
@@ -45,13 +48,16 @@ internal static class FleetSeed
         await members.ExecuteNonQueryAsync();
     }
 
-    static async Task SweepAsync(ITrialStore store, string name, DeviceDemand device, SweepState state, params TrialStatus[] statuses)
+    static Task SweepAsync(ITrialStore store, string name, DeviceDemand device, SweepState state, params TrialStatus[] statuses) =>
+        SweepAsync(store, name, device, state, fuse: 1, statuses);
+
+    static async Task SweepAsync(ITrialStore store, string name, DeviceDemand device, SweepState state, int fuse, params TrialStatus[] statuses)
     {
         var id = $"fleet-{name}";
         var trials = statuses.Select((_, n) => new TrialConfig(TrialConfig.MakeId(id, n), id, n,
             new Hyperparameters { Architecture = "linear", Epochs = 2, LearningRate = 0.001 * (n + 1), BatchSize = 20 + n })).ToArray();
         await store.CreateSweepAsync(new SweepRecord(id, name, SweepState.Running, $"name: {name}", "test_mse", false,
-            DateTimeOffset.UtcNow, null, device), trials);
+            DateTimeOffset.UtcNow, null, device, Fuse: fuse), trials);
         for (var n = 0; n < statuses.Length; n++)
             if (statuses[n] != TrialStatus.Pending) await store.SetTrialStatusAsync(trials[n].TrialId, statuses[n], null);
         if (state != SweepState.Running) await store.SetSweepStateAsync(id, state);

@@ -37,6 +37,7 @@ public sealed class FusionSweepTests(ITestOutputHelper output)
         await using (var silo = await LocalSilo.StartAsync(store, slots: 1))
         {
             var id = await silo.Directory.Submit(Spec("fused", 4, lrs), "fused.yaml");
+            Assert.Equal(4, (await silo.Store.GetSweepAsync(id))!.Fuse); // what the autoscaler divides the sweep's trials by
             var final = await silo.WaitForSweepAsync(id, TimeSpan.FromMinutes(2));
             Assert.Equal(SweepState.Completed, final.Sweep.State);
             Assert.All(final.Trials, t => Assert.Equal(TrialStatus.Completed, t.Status));

@@ -7,7 +7,7 @@ namespace AeGrid.Grains.Store;
 internal static class StoreRows
 {
     public const string SelectSweep =
-        "SELECT id, name, state, spec_text, metric, maximize, created_at, finished_at, device, forked_from_sweep, forked_from_trial FROM sweeps";
+        "SELECT id, name, state, spec_text, metric, maximize, created_at, finished_at, device, forked_from_sweep, forked_from_trial, fuse FROM sweeps";
 
     // hyperparameters: jsonb on PostgreSQL, which Npgsql reads as its text.
     public const string SelectTrial = """
@@ -28,7 +28,7 @@ internal static class StoreRows
     public static SweepRecord Sweep(StoreDialect d, DbDataReader r) => new(
         r.GetString(0), r.GetString(1), StoreWire.ParseSweepState(r.GetString(2)), r.GetString(3), r.GetString(4), r.GetBoolean(5),
         d.ReadTime(r, 6), d.ReadNullableTime(r, 7), StoreWire.ParseDevice(r.GetString(8)),
-        r.IsDBNull(9) ? null : new SweepOrigin(r.GetString(9), r.GetString(10)));
+        r.IsDBNull(9) ? null : new SweepOrigin(r.GetString(9), r.GetString(10)), r.GetInt32(11));
 
     public static TrialRecord Trial(StoreDialect d, DbDataReader r) => new(
         TrialId: r.GetString(0), SweepId: r.GetString(1), Number: r.GetInt32(2),

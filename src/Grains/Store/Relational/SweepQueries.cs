@@ -27,12 +27,13 @@ internal sealed class SweepQueries(IStoreSessions db)
 
                 await s.ExecAsync("""
                     INSERT INTO sweeps (id, name, state, spec_text, metric, maximize, created_at, finished_at, device,
-                                        forked_from_sweep, forked_from_trial)
-                    VALUES (@id, @name, @state, @spec, @metric, @maximize, @created, @finished, @device, @forkedSweep, @forkedTrial)
+                                        forked_from_sweep, forked_from_trial, fuse)
+                    VALUES (@id, @name, @state, @spec, @metric, @maximize, @created, @finished, @device, @forkedSweep, @forkedTrial, @fuse)
                     """, ct, ("@id", sweep.Id), ("@name", sweep.Name), ("@state", sweep.State.ToWire()), ("@spec", sweep.SpecText),
                     ("@metric", sweep.Metric), ("@maximize", sweep.Maximize), ("@created", D.Time(sweep.CreatedAt)),
                     ("@finished", sweep.FinishedAt is { } f ? D.Time(f) : null), ("@device", sweep.Device.ToWire()),
-                    ("@forkedSweep", sweep.ForkedFrom?.SweepId), ("@forkedTrial", sweep.ForkedFrom?.TrialId)).ConfigureAwait(false);
+                    ("@forkedSweep", sweep.ForkedFrom?.SweepId), ("@forkedTrial", sweep.ForkedFrom?.TrialId), ("@fuse", sweep.Fuse))
+                    .ConfigureAwait(false);
                 await D.InsertTrialsAsync(s, trials, ct).ConfigureAwait(false);
                 if (warmStart is not null)
                     await s.ExecAsync("INSERT INTO warm_starts (sweep_id, source_epoch, weights, created_at) VALUES (@id, @epoch, @weights, @created)",
