@@ -1,7 +1,7 @@
-using AeGrid.Grains.Trials;
 using AeGrid.Grains.Placement;
 using AeGrid.Grains.Store;
 using AeGrid.Grains.Sweeps;
+using AeGrid.Grains.Trials;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

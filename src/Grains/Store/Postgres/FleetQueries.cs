@@ -5,18 +5,21 @@ namespace AeGrid.Grains.Store;
 /// <summary>
 /// The fleet's queue and capacity as SQL over the PostgreSQL store: what the autoscaler (KEDA's postgresql trigger,
 /// deploy/k8s/components/keda/scaledobjects.yaml), the fleet gauges and the Grafana fleet panels count. The two demand
-/// queries are a contract with those ScaledObjects, word for word: they count slots, not trials. A trial counts while its
-/// sweep runs and it is pending or running, and a sweep with `fuse: K` (sweeps.fuse) needs ceil(its trials / K) slots,
-/// since it trains up to K of them in one; `cuda` trials need GPU pods, `cpu` and `any` trials are served by CPU pods (an `any` trial also takes a GPU
-/// slot when one is free, but must never make the cluster buy a GPU).
+/// queries are a contract with those ScaledObjects, word for word: they count slots, not trials. A trial counts while
+/// its sweep runs and it is pending or running, and a sweep with `fuse: K` (sweeps.fuse) needs ceil(its trials / K)
+/// slots, since it trains up to K of them in one; `cuda` trials need GPU pods, `cpu` and `any` trials are served by CPU
+/// pods (an `any` trial also takes a GPU slot when one is free, but must never make the cluster buy a GPU).
 /// </summary>
 public sealed class FleetQueries(NpgsqlDataSource dataSource)
 {
-    public const string GpuDemand =
-        "SELECT CAST(coalesce(sum(ceil(d.trials::numeric / d.fuse)), 0) AS bigint) AS count FROM (SELECT s.id, s.fuse, count(*) AS trials FROM trials t JOIN sweeps s ON s.id = t.sweep_id WHERE s.state = 'running' AND t.status IN ('pending', 'running') AND t.device = 'cuda' GROUP BY s.id, s.fuse) d";
+    // The demand queries differ only in the device condition: one shape, so they cannot drift apart.
+    const string DemandBefore =
+        "SELECT CAST(coalesce(sum(ceil(d.trials::numeric / d.fuse)), 0) AS bigint) AS count FROM (SELECT s.id, s.fuse, count(*) AS trials FROM trials t JOIN sweeps s ON s.id = t.sweep_id WHERE s.state = 'running' AND t.status IN ('pending', 'running') AND ";
+    const string DemandAfter = " GROUP BY s.id, s.fuse) d";
 
-    public const string CpuDemand =
-        "SELECT CAST(coalesce(sum(ceil(d.trials::numeric / d.fuse)), 0) AS bigint) AS count FROM (SELECT s.id, s.fuse, count(*) AS trials FROM trials t JOIN sweeps s ON s.id = t.sweep_id WHERE s.state = 'running' AND t.status IN ('pending', 'running') AND t.device IN ('cpu', 'any') GROUP BY s.id, s.fuse) d";
+    public const string GpuDemand = DemandBefore + "t.device = 'cuda'" + DemandAfter;
+
+    public const string CpuDemand = DemandBefore + "t.device IN ('cpu', 'any')" + DemandAfter;
 
     /// <summary>Pending trials of running sweeps by their own device value (cpu, cuda, any).</summary>
     public const string PendingByDevice = """
